@@ -1,0 +1,238 @@
+"""The ``mtclean`` command line (typer).  Exit codes:
+
+* 0 — no findings (``fix``: none remain)
+* 1 — findings (``fix``: some remain)
+* 2 — usage, configuration or input error (message on stderr naming the file)
+
+Everything heavy is imported inside the commands so start-up stays fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Find and fix the damage machine translation and web scraping leave in English text.",
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"mtclean: error: {message}\n")
+
+
+def _codes(values: Optional[List[str]]) -> Optional[tuple[str, ...]]:
+    if values is None:
+        return None
+    out: list[str] = []
+    for v in values:
+        out.extend(c.strip().upper() for c in v.split(",") if c.strip())
+    return tuple(out)
+
+
+def _settings_for(select, ignore, extend_select, min_confidence, unsafe):
+    from .settings import Settings
+    from .registry import RulePackError, all_rules
+
+    sel, ign, ext = _codes(select), _codes(ignore) or (), _codes(extend_select) or ()
+    try:
+        known = all_rules()
+    except RulePackError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    for code in (sel or ()) + ign + ext:
+        if code != "ALL" and not code.startswith("LT") and not any(k.startswith(code) for k in known):
+            import difflib
+
+            close = difflib.get_close_matches(code, list(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            _err(f"unknown rule code or prefix {code!r}{hint}; `mtclean rules` lists them")
+            raise typer.Exit(EXIT_ERROR)
+    settings = Settings(select=sel, ignore=ign, extend_select=ext,
+                        min_confidence=min_confidence or 0.0, unsafe_fixes=bool(unsafe))
+    return lambda _path: settings
+
+
+def _emit(text: str, output_file: Optional[str]) -> None:
+    if output_file:
+        from .textfile import write_atomic
+
+        write_atomic(output_file, text.encode("utf-8"))
+    elif text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+FORMAT_HELP = "Output format: text, json or diff."
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(None, help="Files or directories to check ('-' for stdin). Default: '.'"),
+    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable (replaces the default set)."),
+    extend_select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable in addition."),
+    ignore: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to disable."),
+    min_confidence: Optional[float] = typer.Option(None, help="Hide findings below this confidence (0-1)."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Include unsafe fixes in --format diff."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
+    output_file: Optional[str] = typer.Option(None, "--output-file", "-o", help="Write the report to a file."),
+    max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+) -> None:
+    """Report findings (exit 1 when there are any)."""
+    from .output import FORMATS, render
+    from .run import check_files
+    from .sources import expand
+
+    if format not in FORMATS:
+        _err(f"unknown format {format!r} (allowed: {', '.join(FORMATS)})")
+        raise typer.Exit(EXIT_ERROR)
+    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    result = check_files(expand(paths or ["."]), settings_for, max_bytes=max_bytes,
+                         with_fixes=(format == "diff"), unsafe=unsafe_fixes)
+    _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
+    for e in result.errors:
+        _err(e)
+    if result.errors:
+        raise typer.Exit(EXIT_ERROR)
+    found = any(r.findings for r in result.reports)
+    raise typer.Exit(EXIT_FINDINGS if found and not exit_zero else EXIT_CLEAN)
+
+
+@app.command()
+def fix(
+    paths: List[str] = typer.Argument(None, help="Files or directories to fix in place ('-': stdin to stdout)."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply unsafe fixes."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff instead of writing files."),
+    select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable."),
+    extend_select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable in addition."),
+    ignore: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to disable."),
+    min_confidence: Optional[float] = typer.Option(None, help="Ignore findings below this confidence."),
+    max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+) -> None:
+    """Apply safe fixes in place (exit 0 when no findings remain, 1 otherwise)."""
+    from .output.diff import file_diff
+    from .run import fix_files
+    from .sources import expand
+
+    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    result, originals = fix_files(expand(paths or ["."]), settings_for, unsafe=unsafe_fixes,
+                                  write=not diff, max_bytes=max_bytes)
+    for r in result.reports:
+        if diff:
+            sys.stdout.write(file_diff(r.path, originals[r.path].text, r.text))
+        elif r.path == "-":
+            sys.stdout.buffer.write(originals["-"].encode(r.text))
+    sys.stdout.flush()
+    n_applied = sum(len(getattr(r, "applied", [])) for r in result.reports)
+    if not diff and result.written:
+        sys.stderr.write(f"mtclean: fixed {n_applied} finding(s) in {len(result.written)} file(s)\n")
+    for e in result.errors:
+        _err(e)
+    if result.errors:
+        raise typer.Exit(EXIT_ERROR)
+    remaining = any(r.findings for r in result.reports)
+    raise typer.Exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
+@app.command("rules")
+def rules_cmd(
+    format: str = typer.Option("text", "--format", "-f", help="text or json"),
+) -> None:
+    """List every rule: code, name, fix applicability, default on/off."""
+    import json
+
+    from .registry import RulePackError, all_rules
+
+    try:
+        rules = all_rules()
+    except RulePackError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    rows = [(m.code, m.name, m.fix.label if m.fix is not None else "none", "on" if m.default else "off", m.summary)
+            for m in (r.meta for r in rules.values())]
+    if format == "json":
+        sys.stdout.write(json.dumps([dict(zip(("code", "name", "fix", "default", "summary"), r)) for r in rows],
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    sys.stdout.write(f"{'CODE':<7} {'NAME':<26} {'FIX':<13} {'DEFAULT':<8} SUMMARY\n")
+    for code, name, fixa, default, summary in rows:
+        sys.stdout.write(f"{code:<7} {name:<26} {fixa:<13} {default:<8} {summary}\n")
+
+
+@app.command("rule")
+def rule_cmd(code: str = typer.Argument(..., help="A rule code, e.g. MT101")) -> None:
+    """Explain one rule, with its examples."""
+    from .registry import RulePackError, all_rules
+
+    try:
+        rules = all_rules()
+    except RulePackError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    code = code.upper()
+    if code not in rules:
+        import difflib
+
+        close = difflib.get_close_matches(code, list(rules), n=1)
+        _err(f"unknown rule {code!r}" + (f" (did you mean {close[0]}?)" if close else "") + "; `mtclean rules` lists them")
+        raise typer.Exit(EXIT_ERROR)
+    m = rules[code].meta
+    out = [f"# {m.code} {m.name}", "", m.summary, "",
+           f"Fix: {m.fix.label if m.fix is not None else 'none'}    Default: {'on' if m.default else 'off'}"
+           f"    Kind: {m.kind}", ""]
+    if m.explanation:
+        out += [m.explanation, ""]
+    bad = [e for e in m.examples if e.bad]
+    good = [e for e in m.examples if not e.bad]
+    if bad:
+        out.append("## Flagged")
+        for e in bad:
+            out.append(f"  ✗ {e.text}")
+            if e.fixed is not None:
+                out.append(f"  → {e.fixed}")
+        out.append("")
+    if good:
+        out.append("## Left alone")
+        out += [f"  ✓ {e.text}" for e in good]
+        out.append("")
+    out.append(f"Defined in {os.path.relpath(m.source) if m.source else '?'}")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def main() -> None:
+    """Console entry point: never a traceback for expected failures."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("mtclean: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            os._exit(0)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - last resort
+        if os.environ.get("MTCLEAN_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set MTCLEAN_DEBUG=1 for a traceback, "
+             "and please report it)")
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

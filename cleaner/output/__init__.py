@@ -1,0 +1,14 @@
+"""Output formats.  Each module has ``render(reports, options) -> str``."""
+from __future__ import annotations
+
+import importlib
+
+FORMATS = {
+    "text": "cleaner.output.text",
+    "json": "cleaner.output.json_format",
+    "diff": "cleaner.output.diff",
+}
+
+
+def render(fmt: str, reports, **options) -> str:
+    return importlib.import_module(FORMATS[fmt]).render(reports, **options)

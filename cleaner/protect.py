@@ -1,0 +1,251 @@
+"""Protected regions: text no rule may ever change.
+
+This is the one place where quoted speech, URLs, e-mail addresses, @handles and
+#hashtags are found.  The engine drops every edit that overlaps a protected
+region and the fixer re-verifies that each protected substring is byte-identical
+after fixing, so individual rules never have to remember any of this.
+
+Quoted speech
+-------------
+* curly “ ” pairs; straight " pairs (within a paragraph); « » and » «; „ “ / „ ”;
+* single ‘ ’ (and straight ' ') pairs when the closing mark is found in the same
+  paragraph — nested inside double quotes they are covered by the outer quote;
+* an opening mark with no closing mark runs to the end of its paragraph, which
+  also covers multi-paragraph quotations that reopen every paragraph;
+* apostrophes (’80s, rock ’n’ roll, Fritz’, ’til, don’t) are not quote marks.
+
+The protected span of a quotation is its *content*: the opening and closing marks
+and any whitespace just inside them are the boundary, not speech, so spacing
+damage such as ``troops ”.`` can still be repaired.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterable
+
+import regex
+
+from .types import Span
+
+QUOTE = "quote"
+URL = "url"
+EMAIL = "email"
+HANDLE = "handle"
+HASHTAG = "hashtag"
+MARKUP = "markup"      # code, front matter, HTML tags... (set by format readers)
+USER = "user"          # matches of user `protect` patterns
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    start: int
+    end: int
+    kind: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+_PARA_BREAK = regex.compile(r"\n[ \t\r\f\v]*\n")
+
+_URL = regex.compile(
+    r"""(?ix)
+    (?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”«»]+
+    | \b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
+      (?:com|org|net|gov|edu|mil|int|io|co|uk|de|fr|it|es|ru|eu|info|biz|ly|me|tv|us|ca|au|ua|pt|br|nl|ch|ai|app|dev)
+      \b(?:/[^\s<>"“”«»]*)?
+    """
+)
+_URL_TRAILING = ".,;:!?)]}'\"’”»"
+_EMAIL = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+_HANDLE = regex.compile(r"(?<![\w@.])@\w{1,40}")
+_HASHTAG = regex.compile(r"(?<![\w#&])#\w*[^\W\d_]\w*")
+
+# double-quote style opening marks and the closers that end them
+_DOUBLE_OPEN = {"“": "”", "«": "»", "„": "“”", "»": "«", "‟": "”"}
+_WORDCHAR = regex.compile(r"\w")
+_ELISION = regex.compile(r"(?i)(?:til|tis|twas|em|n[’']|cause|cos)\b")
+
+
+def _is_word(ch: str) -> bool:
+    return bool(ch) and bool(_WORDCHAR.match(ch))
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph; paragraphs are separated by blank lines."""
+    out = []
+    pos = 0
+    for m in _PARA_BREAK.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def _content(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Strip whitespace just inside the quote marks; None when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _single_quote_open(text: str, i: int, lo: int) -> bool:
+    """Whether a ‘ or ' at i opens a quotation (rather than being an apostrophe)."""
+    prev = text[i - 1] if i > lo else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if _is_word(prev) or not nxt or nxt.isspace():
+        return False
+    # ’80s, ’til, ’em, 'n' — elisions, not quotes
+    if nxt.isdigit():
+        return False
+    if _ELISION.match(text, i + 1):
+        return False
+    return True
+
+
+def _single_quote_close(text: str, j: int, hi: int) -> bool:
+    prev = text[j - 1] if j > 0 else ""
+    nxt = text[j + 1] if j + 1 < hi else ""
+    if not prev or prev.isspace():
+        return False
+    if _is_word(nxt):          # don’t, rock ’n’ roll
+        return False
+    return True
+
+
+def _quotes_in_paragraph(text: str, lo: int, hi: int) -> Iterable[tuple[int, int]]:
+    i = lo
+    while i < hi:
+        ch = text[i]
+        if ch in _DOUBLE_OPEN or ch == '"' or (ch == "”" and _opens_like_quote(text, i, lo, hi)):
+            closers = _DOUBLE_OPEN.get(ch, '"' if ch == '"' else "”")
+            j = i + 1
+            while j < hi and text[j] not in closers:
+                j += 1
+            span = _content(text, i + 1, j)
+            if span:
+                yield span
+            i = j + 1
+            continue
+        if ch in "‘'" and _single_quote_open(text, i, lo):
+            closer = "’" if ch == "‘" else "'"
+            j = i + 1
+            found = -1
+            while j < hi:
+                if text[j] == closer and _single_quote_close(text, j, hi):
+                    found = j
+                    break
+                if text[j] in "“\"«„":   # a double quote starts: the single mark was not a quote
+                    break
+                j += 1
+            if found >= 0:
+                span = _content(text, i + 1, found)
+                if span:
+                    yield span
+                i = found + 1
+                continue
+        i += 1
+
+
+def _opens_like_quote(text: str, i: int, lo: int, hi: int) -> bool:
+    """A ” used as an opening mark (common in scraped text): at paragraph start or
+    after whitespace, followed by a letter, with another ” later in the paragraph."""
+    prev = text[i - 1] if i > lo else ""
+    nxt = text[i + 1] if i + 1 < hi else ""
+    return (not prev or prev.isspace()) and nxt.isalpha() and text.find("”", i + 1, hi) >= 0
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for lo, hi in paragraphs(text):
+        spans.extend(_quotes_in_paragraph(text, lo, hi))
+    return spans
+
+
+def _trim_url(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _URL_TRAILING:
+        # keep a closing paren that balances one inside the URL
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[regex.Pattern] = ()) -> list[Region]:
+    """All protected regions of ``text``, sorted by start (possibly overlapping)."""
+    regions: list[Region] = [Region(s, e, QUOTE) for s, e in quote_spans(text)]
+    for m in _EMAIL.finditer(text):
+        regions.append(Region(m.start(), m.end(), EMAIL))
+    for m in _URL.finditer(text):
+        end = _trim_url(text, m.start(), m.end())
+        if end > m.start():
+            regions.append(Region(m.start(), end, URL))
+    for m in _HANDLE.finditer(text):
+        regions.append(Region(m.start(), m.end(), HANDLE))
+    for m in _HASHTAG.finditer(text):
+        regions.append(Region(m.start(), m.end(), HASHTAG))
+    from .rules.userregex import finditer
+
+    for pat in patterns:
+        for m in finditer(pat, text):
+            if m.end() > m.start():
+                regions.append(Region(m.start(), m.end(), USER))
+    regions.extend(extra)
+    regions.sort(key=lambda r: (r.start, r.end))
+    return regions
+
+
+class Protection:
+    """Sorted, merged protected spans with fast overlap queries."""
+
+    def __init__(self, regions: Iterable[Region]):
+        self.regions = sorted(regions, key=lambda r: (r.start, r.end))
+        merged: list[list[int]] = []
+        for r in self.regions:
+            if r.start == r.end:
+                continue
+            if merged and r.start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], r.end)
+            else:
+                merged.append([r.start, r.end])
+        self._starts = [m[0] for m in merged]
+        self._ends = [m[1] for m in merged]
+
+    @property
+    def spans(self) -> list[Span]:
+        return [Span(s, e) for s, e in zip(self._starts, self._ends)]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def overlaps(self, span: Span) -> bool:
+        """True when ``span`` touches protected content.  An empty span (an
+        insertion) overlaps only when it lies strictly inside a region."""
+        i = bisect.bisect_right(self._starts, span.start) - 1
+        if span.start == span.end:
+            return i >= 0 and self._starts[i] < span.start < self._ends[i]
+        if i >= 0 and self._ends[i] > span.start:
+            return True
+        j = i + 1
+        return j < len(self._starts) and self._starts[j] < span.end
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+    def mask(self, text: str, char: str = "\ue000") -> str:
+        """``text`` with every protected code point replaced one-for-one by ``char``."""
+        if not self._starts:
+            return text
+        parts = []
+        pos = 0
+        for s, e in zip(self._starts, self._ends):
+            parts.append(text[pos:s])
+            parts.append(char * (e - s))
+            pos = e
+        parts.append(text[pos:])
+        return "".join(parts)

@@ -1,0 +1,25 @@
+"""Read the shared vocabularies in ``rules/data/`` (cached)."""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..paths import rules_dir
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    path = rules_dir() / "data" / f"{name}.toml"
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=None)
+def word_set(name: str, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in load(name)[key])

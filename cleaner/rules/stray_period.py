@@ -1,0 +1,59 @@
+"""MT102 stray period: ``world order. is headed`` → ``world order is headed``."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..types import Applicability, Finding
+from . import data
+from .base import Context, Rule
+
+_PATTERN = regex.compile(r"(?<=[\p{L}\p{N}\)\]%])\.([ \t]+)(\p{Ll}[\p{L}’'\-]*)")
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{N}.&]+$")
+# next words that may legitimately begin a sentence whose capital was lost
+_SENTENCE_STARTERS = frozenset(
+    "he she it they we i you the a an this that these those there here then so but and "
+    "yet however his her its their our my your one some many most all no".split()
+)
+
+
+class StrayPeriod(Rule):
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        abbrevs = data.word_set("abbreviations", "abbreviations")
+        comma_words = data.word_set("clause_openers", "comma")
+        for m in _PATTERN.finditer(text):
+            dot = m.start()
+            nxt = m.group(2)
+            if any(c.isupper() for c in nxt[1:]):          # eBay, iPhone
+                continue
+            wb = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
+            if not wb:
+                continue
+            prev = wb.group()
+            bare = prev.strip(".").lower()
+            if "." in prev or len(bare) <= 1 or bare in abbrevs:
+                continue                                   # U.S., a.m., initials, etc.
+            if bare.isdigit() or _roman(bare):
+                continue                                   # list markers
+            if dot >= 2 and text[dot - 1] == "." :
+                continue                                   # ellipsis
+            line_start = text.rfind("\n", 0, dot) + 1
+            if wb.start() == line_start and len(prev) <= 3:
+                continue                                   # "a. item" list marker
+            lower = nxt.lower()
+            comma = lower in comma_words and lower not in ("as", "while")
+            ambiguous = lower in _SENTENCE_STARTERS
+            app = Applicability.UNSAFE if ambiguous else Applicability.SAFE
+            if comma:
+                fix = self.replace(dot, dot + 1, ",", "replace the period with a comma", app)
+            else:
+                fix = self.replace(dot, dot + 1, "", "delete the period", app)
+            yield self.finding(dot, m.end(2),
+                               f"stray period before lowercase “{nxt}”: the sentence goes on",
+                               fix=fix, confidence=0.8 if ambiguous else 0.95)
+
+
+def _roman(s: str) -> bool:
+    return bool(s) and all(c in "ivxlcdm" for c in s) and len(s) <= 4

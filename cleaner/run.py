@@ -1,0 +1,83 @@
+"""Checking and fixing files for the CLI: one place that reads, runs and writes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .report import FileReport
+from .settings import Settings
+from .textfile import DEFAULT_MAX_BYTES, InputError, TextFile, read, write_atomic
+
+
+@dataclass
+class RunResult:
+    reports: list[FileReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+SettingsFor = Callable[[str], Settings]
+
+
+def _load(path: str, max_bytes: int) -> TextFile:
+    return read(path, max_bytes)
+
+
+def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
+                max_bytes: int = DEFAULT_MAX_BYTES, with_fixes: bool = False, unsafe: bool = False) -> RunResult:
+    from .engine import check
+    from .fixer import fix
+    from .formats import regions_for
+
+    result = RunResult()
+    for p in paths:
+        if isinstance(p, InputError):
+            result.errors.append(str(p))
+            continue
+        try:
+            tf = _load(p, max_bytes)
+        except InputError as exc:
+            result.errors.append(str(exc))
+            continue
+        settings = settings_for(p)
+        regions = regions_for(p, tf.text)
+        findings = check(tf.text, settings, regions=regions, path=p)
+        report = FileReport(p, tf.text, findings)
+        if with_fixes:
+            report.fixed = fix(tf.text, unsafe, settings, regions=regions, path=p).text
+        result.reports.append(report)
+    return result
+
+
+def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, unsafe: bool,
+              write: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RunResult, dict[str, TextFile]]:
+    """Fix each file; returns the run (reports hold *remaining* findings) and the
+    originals.  With ``write`` the fixed files are replaced atomically."""
+    from .fixer import fix
+    from .formats import regions_for
+
+    result = RunResult()
+    originals: dict[str, TextFile] = {}
+    for p in paths:
+        if isinstance(p, InputError):
+            result.errors.append(str(p))
+            continue
+        try:
+            tf = _load(p, max_bytes)
+        except InputError as exc:
+            result.errors.append(str(exc))
+            continue
+        originals[p] = tf
+        settings = settings_for(p)
+        res = fix(tf.text, unsafe, settings, regions=regions_for(p, tf.text), path=p)
+        report = FileReport(p, res.text, res.remaining, fixed=res.text)
+        report.original = tf.text  # type: ignore[attr-defined]
+        report.applied = res.applied  # type: ignore[attr-defined]
+        result.reports.append(report)
+        if write and p != "-" and res.text != tf.text:
+            try:
+                write_atomic(p, tf.encode(res.text))
+                result.written.append(p)
+            except OSError as exc:
+                result.errors.append(f"{p}: cannot write: {exc.strerror or exc}")
+    return result, originals
