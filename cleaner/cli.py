@@ -212,6 +212,10 @@ def rule_cmd(code: str = typer.Argument(..., help="A rule code, e.g. MT101")) ->
     sys.stdout.write("\n".join(out) + "\n")
 
 
+from .cli_eval import eval_cmd  # noqa: E402  (cheap: its heavy imports are inside the command)
+app.command("eval")(eval_cmd)
+
+
 def main() -> None:
     """Console entry point: never a traceback for expected failures."""
     try:
