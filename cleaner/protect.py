@@ -66,7 +66,7 @@ _HASHTAG = regex.compile(r"(?<![\w#&])#\w*[^\W\d_]\w*")
 # double-quote style opening marks and the closers that end them
 _DOUBLE_OPEN = {"“": "”", "«": "»", "„": "“”", "»": "«", "‟": "”"}
 _WORDCHAR = regex.compile(r"\w")
-_ELISION = regex.compile(r"(?i)(?:til|tis|twas|em|n[’']|cause|cos)\b")
+_ELISION = regex.compile(r"(?i)(?:til|tis|twas|em|cause|cos)\b|n[’']?(?!\w)")
 
 
 def _is_word(ch: str) -> bool:
