@@ -1,4 +1,12 @@
-"""MT101 glued words: ``infrastructurekilling`` → ``infrastructure, killing``."""
+"""MT101 glued words: ``infrastructurekilling`` → ``infrastructure, killing``.
+
+When a scraper flattens a hyperlink it drops the comma and space on one side of
+the link text.  The junction it leaves is characteristic: the second half is a
+closed-class word (and, but, which, who, although, the, a...) or a participle
+(killing), and the first half is a common word or a name the document uses.  Two
+content words run together (``workbasket``, ``horsedealer``) are far more often a
+real compound the lexicon lacks, so they are left alone.
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,20 +18,32 @@ from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
 
-# lowercase word, or a capitalised one; inner capitals (iPhone, McDonald) are not ours
-_CANDIDATE = regex.compile(r"\p{Lu}?\p{Ll}+")
+# Name or word in lowercase after an optional capital ("Macronwho"), or an
+# acronym glued to a lowercase word ("ECBwhich").  Inner capitals (iPhone,
+# McDonald, WhatsApp) belong to MT107.
+_CANDIDATE = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}{2,6}\p{Ll}{2,}")
+_NOT_PROSE_BEFORE = set("_/\\@#$=<>*`~^|")
+_NOT_PROSE_AFTER = set("_/\\@=<>*`(~^|")
+_PREFIXES = ("over", "under", "out", "up", "down", "re", "un", "mis", "fore", "counter",
+             "back", "off", "in", "with", "be", "cross", "inter", "self", "after", "by", "super",
+             "paper", "fellow", "hand", "head", "house", "home", "town", "water", "fire", "wood")
 
 
 class GluedWords(Rule):
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         opts = self.options
-        min_len = opts.get("min_length", 6)
+        min_len = opts.get("min_length", 5)
         max_len = opts.get("max_length", 40)
-        min_r = opts.get("min_right_zipf", 3.0)
         min_l = opts.get("min_left_zipf", 3.0)
         lex = ctx.lexicon
         comma_words = data.word_set("clause_openers", "comma")
         plain_words = data.word_set("clause_openers", "plain")
+        appositive = data.word_set("clause_openers", "appositive")
+        weak = data.word_set("clause_openers", "weak")
+        weak_names = data.word_set("clause_openers", "weak_after_names")
+        function = data.word_set("clause_openers", "function_words")
+        closed = comma_words | plain_words | appositive
+        max_right = max(map(len, closed))
         masked = doc.masked
         counts = Counter(t.text for t in doc.tokens)
         names = doc.standalone_names
@@ -32,42 +52,67 @@ class GluedWords(Rule):
             n = len(word)
             if n < min_len or n > max_len or not _CANDIDATE.fullmatch(word):
                 continue
-            # attached to something that is not prose: code, paths, handles...
             before = masked[tok.start - 1] if tok.start else " "
             after = masked[tok.end] if tok.end < len(masked) else " "
-            if before in "_/\\@#.$=<>*`" or after in "_/\\@=<>*`(" or (after == "." and tok.end + 1 < len(masked) and masked[tok.end + 1].isalnum()):
-                continue
+            if before in _NOT_PROSE_BEFORE or after in _NOT_PROSE_AFTER or (
+                    after in ".:" and tok.end + 1 < len(masked) and masked[tok.end + 1].isalnum()):
+                continue                      # code, paths, file names, handles
             if counts[word] > 1 or word in ctx.accept or word.lower() in ctx.accept or lex.zipf(word) > 0:
                 continue
-            best = None
-            for i in range(2, n - 1):
-                left, right = word[:i], word[i:]
-                zr = lex.zipf(right)
-                if zr < min_r or (len(right) < 3 and right not in comma_words and right not in plain_words):
-                    continue
-                zl = lex.zipf(left)
-                if left[0].isupper() and left in names:
-                    zl = max(zl, min_l + 0.5)
-                if zl < min_l or (len(left) < 3 and left.lower() not in plain_words):
-                    continue
-                opener = right in comma_words or right in plain_words or (right.endswith("ing") and zr >= 3.5)
-                score = min(zl, zr) + (1.5 if opener else 0.0)
-                if best is None or score > best[0]:
-                    best = (score, i, zl, zr, opener)
-            if best is None:
+            split = self._split(word, lex, names, closed, weak, weak_names, max_right, min_l)
+            if split is None:
                 continue
-            score, i, zl, zr, opener = best
-            left, right = word[:i], word[i:]
-            if not opener and min(zl, zr) < 4.0:
-                continue                    # two plain nouns: more likely a compound we do not know
-            comma = right in comma_words and not (right in ("who", "which", "whom", "whose") and left.islower() and right == "who")
-            if right == "as" and left.islower() and not left.endswith("s"):
-                comma = False
+            left, right, zl, confident = split
+            if right in appositive:
+                comma = left.lower() not in function
+            elif right == "who":
+                comma = left[0].isupper()     # "Macron, who" but "people who"
+            elif right == "as":
+                comma = left.endswith("s") or left[0].isupper()
+            else:
+                comma = right in comma_words or right.endswith("ing")
             joiner = ", " if comma else " "
-            confident = opener and min(zl, zr) >= 3.0
             app = Applicability.SAFE if confident else Applicability.UNSAFE
             fix = self.replace(tok.start, tok.end, left + joiner + right,
                                f"split into “{left}{joiner}{right}”", app)
             yield self.finding(tok.start, tok.end,
                                f"“{word}” looks like “{left}” and “{right}” run together",
-                               fix=fix, confidence=0.95 if confident else 0.75)
+                               fix=fix, confidence=0.95 if confident else 0.8)
+
+    @staticmethod
+    def _split(word, lex, names, closed, weak, weak_names, max_right, min_l):
+        """Best (left, right, left_zipf, confident) split, or None."""
+        n = len(word)
+        # 1. a closed-class word glued on: "Macronwho", "pricesand", "Telescopea"
+        for k in range(min(max_right, n - 3), 0, -1):
+            left, right = word[:n - k], word[n - k:]
+            if right not in closed:
+                continue
+            zl = lex.zipf(left)
+            is_name = left[0].isupper() and left in names
+            if left.isupper() and len(left) >= 2:          # ECBwhich
+                if right in weak or k < 3:
+                    continue
+                return left, right, 3.0, False
+            if right in weak:
+                # "a", "in", "as" end many real words and names: demand a frequent
+                # first half that is a word of its own or a name used in the text
+                if len(left) < 4 or not ((left.islower() and zl >= 3.5) or (is_name and right in weak_names)):
+                    continue
+                return left, right, zl, True
+            if zl >= min_l or is_name:
+                return left, right, max(zl, 3.0), True
+            if k >= 5 and len(left) >= 4 and left[0].isupper():
+                # a long clause opener after an unknown name: "Chișinăuwhere"
+                return left, right, zl, False
+        # 2. a participle glued on: "infrastructurekilling"
+        if word.islower() and word.endswith("ing") and not any(
+                word.startswith(p) and lex.zipf(word[len(p):]) >= 2.0 for p in _PREFIXES):
+            best = None
+            for i in range(6, n - 5):
+                left, right = word[:i], word[i:]
+                zl, zr = lex.zipf(left), lex.zipf(right)
+                if zl >= 4.0 and zr >= 3.5 and (best is None or min(zl, zr) > best[2]):
+                    best = (left, right, min(zl, zr), True)
+            return best
+        return None

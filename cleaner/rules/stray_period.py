@@ -33,17 +33,22 @@ class StrayPeriod(Rule):
                 continue
             prev = wb.group()
             bare = prev.strip(".").lower()
-            if "." in prev or len(bare) <= 1 or bare in abbrevs:
+            if "." in prev or (len(bare) <= 1 and not bare.isdigit()) or bare in abbrevs:
                 continue                                   # U.S., a.m., initials, etc.
-            if bare.isdigit() or _roman(bare):
-                continue                                   # list markers
+            line_start = text.rfind("\n", 0, dot) + 1
+            if (bare.isdigit() or _roman(bare)) and not text[line_start:wb.start()].strip():
+                continue                                   # list markers: "1. item", "iv. item"
+            if _roman(bare) and len(bare) <= 2:
+                continue
+            if ctx.lexicon.zipf(prev + nxt) >= 3.0:
+                continue                                   # a word split by OCR: "con. trolled"
             if dot >= 2 and text[dot - 1] == "." :
                 continue                                   # ellipsis
-            line_start = text.rfind("\n", 0, dot) + 1
             if wb.start() == line_start and len(prev) <= 3:
                 continue                                   # "a. item" list marker
             lower = nxt.lower()
-            comma = lower in comma_words and lower not in ("as", "while")
+            comma = (lower in comma_words and lower not in ("as", "while")) or (
+                lower.endswith("ing") and len(lower) > 5 and ctx.lexicon.zipf(lower) >= 3.0)
             ambiguous = lower in _SENTENCE_STARTERS
             app = Applicability.UNSAFE if ambiguous else Applicability.SAFE
             if comma:
