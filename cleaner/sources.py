@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from .textfile import InputError
 
 #: file types checked when a directory is given
-DEFAULT_EXTENSIONS = (".txt", ".md", ".markdown")
+DEFAULT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".rst")
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 
 
