@@ -34,7 +34,7 @@ class GluedWords(Rule):
         opts = self.options
         min_len = opts.get("min_length", 5)
         max_len = opts.get("max_length", 40)
-        min_l = opts.get("min_left_zipf", 3.0)
+        min_l = opts.get("min_left_zipf", 2.0)
         lex = ctx.lexicon
         comma_words = data.word_set("clause_openers", "comma")
         plain_words = data.word_set("clause_openers", "plain")
@@ -84,9 +84,9 @@ class GluedWords(Rule):
         """Best (left, right, left_zipf, confident) split, or None."""
         n = len(word)
         # 1. a closed-class word glued on: "Macronwho", "pricesand", "Telescopea"
-        for k in range(min(max_right, n - 3), 0, -1):
+        for k in range(min(max_right, n - 2), 0, -1):
             left, right = word[:n - k], word[n - k:]
-            if right not in closed:
+            if right not in closed or (right.endswith("ing") and left.lower() in _PREFIXES):
                 continue
             zl = lex.zipf(left)
             is_name = left[0].isupper() and left in names
@@ -96,16 +96,22 @@ class GluedWords(Rule):
                 return left, right, 3.0, False
             if right in weak:
                 # "a", "in", "as" end many real words and names: demand a frequent
-                # first half that is a word of its own or a name used in the text
-                if len(left) < 4 or not ((left.islower() and zl >= 3.5) or (is_name and right in weak_names)):
+                # lowercase first half, or a well-known name for "in"/"as" ("Spainin")
+                if len(left) < 4:
                     continue
-                return left, right, zl, True
-            if zl >= min_l or is_name:
+                if left.islower() and zl >= 3.5:
+                    return left, right, zl, True
+                if right in weak_names and left[0].isupper() and (is_name or zl >= 4.0):
+                    return left, right, zl, True
+                continue
+            if len(left) < 3 and not (left in ("in", "on", "up", "at") and right in ("and", "but")):
+                continue
+            if zl >= min_l or is_name or (len(left) >= 6 and zl >= 1.0):
                 return left, right, max(zl, 3.0), True
-            if k >= 5 and len(left) >= 4 and left[0].isupper():
-                # a long clause opener after an unknown name: "Chișinăuwhere"
+            if k >= 5 and len(left) >= 4:
+                # a long clause opener after an unknown word or name: "tengewhich", "Chișinăuwhere"
                 return left, right, zl, False
-        # 2. a participle glued on: "infrastructurekilling"
+                # 2. a participle glued on: "infrastructurekilling"
         if word.islower() and word.endswith("ing") and not any(
                 word.startswith(p) and lex.zipf(word[len(p):]) >= 2.0 for p in _PREFIXES):
             best = None

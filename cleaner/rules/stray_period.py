@@ -38,8 +38,8 @@ class StrayPeriod(Rule):
             line_start = text.rfind("\n", 0, dot) + 1
             if (bare.isdigit() or _roman(bare)) and not text[line_start:wb.start()].strip():
                 continue                                   # list markers: "1. item", "iv. item"
-            if _roman(bare) and len(bare) <= 2:
-                continue
+            if _roman(bare) and (len(bare) <= 2 or prev.isupper()):
+                continue                                   # "Louis XVI. of France", "ii. the"
             if ctx.lexicon.zipf(prev + nxt) >= 3.0:
                 continue                                   # a word split by OCR: "con. trolled"
             if dot >= 2 and text[dot - 1] == "." :
