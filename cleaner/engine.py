@@ -53,7 +53,12 @@ def check_document(doc: Document, rules: Sequence, ctx: Context, settings: Setti
     ctx.facts = {}
     for rule in rules:
         raw.extend(rule.check(doc, ctx))
-    return filter_findings(doc, raw, settings.min_confidence)
+    findings = filter_findings(doc, raw, settings.min_confidence)
+    if "mtclean-" in doc.text:      # inline suppressions (cleaner.suppress); cheap test first
+        from .suppress import apply
+
+        findings = apply(doc, findings, rules)
+    return findings
 
 
 def build_document(text: str, settings: Settings = DEFAULT, *, regions: Iterable[Region] = (),
