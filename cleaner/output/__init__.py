@@ -5,7 +5,11 @@ import importlib
 
 FORMATS = {
     "text": "cleaner.output.text",
+    "concise": "cleaner.output.concise",
     "json": "cleaner.output.json_format",
+    "json-lines": "cleaner.output.json_lines",
+    "sarif": "cleaner.output.sarif",
+    "github": "cleaner.output.github",
     "diff": "cleaner.output.diff",
 }
 
