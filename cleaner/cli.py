@@ -61,6 +61,51 @@ def _settings_for(select, ignore, extend_select, min_confidence, unsafe):
     return lambda _path: settings
 
 
+LT_HELP = ("Also check with the LanguageTool server at URL (e.g. http://127.0.0.1:8081), or 'local' to let "
+           "language-tool-python run one; 'off' disables. Default: $MTCLEAN_LANGUAGETOOL, else the config.")
+LT_REQUIRE_HELP = "Exit 2 when LanguageTool cannot be used (default: warn and report mtclean's findings)."
+
+
+class _WithLanguageTool:
+    """A settings-for callable (or resolver) whose Settings use another LanguageTool server."""
+
+    def __init__(self, inner, url: Optional[str]):
+        self._inner, self._url = inner, url
+
+    def __call__(self, path: str):
+        from dataclasses import replace
+
+        get = self._inner if callable(self._inner) else self._inner.settings_for
+        return replace(get(path), languagetool=self._url)
+
+    def settings_for(self, path: str):
+        return self(path)
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+def _with_languagetool(settings_for, option: Optional[str]):
+    """``settings_for`` with the LanguageTool server of --languagetool, else
+    $MTCLEAN_LANGUAGETOOL, else (unchanged) the configuration's ``languagetool``."""
+    from .languagetool import ENV_URL, LOCAL, resolve_url
+
+    given = option if option is not None else os.environ.get(ENV_URL)
+    if given is None:
+        return settings_for
+    url = resolve_url(given, environ={})
+    if url is not None and url != LOCAL and not url.startswith(("http://", "https://")):
+        where = "--languagetool" if option is not None else ENV_URL
+        _err(f"{where}: expected a server URL such as http://127.0.0.1:8081, 'local' or 'off', got {given!r}")
+        raise typer.Exit(EXIT_ERROR)
+    return _WithLanguageTool(settings_for, url.rstrip("/") if url else None)
+
+
+def _warn(messages) -> None:
+    for m in messages:
+        sys.stderr.write(f"mtclean: warning: {m}\n")
+
+
 def _emit(text: str, output_file: Optional[str]) -> None:
     if output_file:
         from .textfile import write_atomic
@@ -90,6 +135,8 @@ def check(
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
     output_file: Optional[str] = typer.Option(None, "--output-file", "-o", help="Write the report to a file."),
     max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+    languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
+    require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
 ) -> None:
     """Report findings (exit 1 when there are any)."""
     from .output import FORMATS, render
@@ -100,9 +147,12 @@ def check(
         _err(f"unknown format {format!r} (allowed: {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_ERROR)
     settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    settings_for = _with_languagetool(settings_for, languagetool)
     result = check_files(expand(paths or ["."]), settings_for, max_bytes=max_bytes,
-                         with_fixes=(format == "diff"), unsafe=unsafe_fixes)
+                         with_fixes=(format == "diff"), unsafe=unsafe_fixes,
+                         require_languagetool=require_languagetool)
     _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
+    _warn(result.warnings)
     for e in result.errors:
         _err(e)
     if result.errors:
@@ -121,6 +171,8 @@ def fix(
     ignore: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to disable."),
     min_confidence: Optional[float] = typer.Option(None, help="Ignore findings below this confidence."),
     max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+    languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
+    require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
 ) -> None:
     """Apply safe fixes in place (exit 0 when no findings remain, 1 otherwise)."""
     from .output.diff import file_diff
@@ -128,8 +180,11 @@ def fix(
     from .sources import expand
 
     settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    settings_for = _with_languagetool(settings_for, languagetool)
     result, originals = fix_files(expand(paths or ["."]), settings_for, unsafe=unsafe_fixes,
-                                  write=not diff, max_bytes=max_bytes)
+                                  write=not diff, max_bytes=max_bytes,
+                                  require_languagetool=require_languagetool)
+    _warn(result.warnings)
     for r in result.reports:
         if diff:
             sys.stdout.write(file_diff(r.path, originals[r.path].text, r.text))

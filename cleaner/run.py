@@ -14,6 +14,7 @@ class RunResult:
     reports: list[FileReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # printed, exit code unaffected
 
 
 SettingsFor = Callable[[str], Settings]
@@ -24,12 +25,15 @@ def _load(path: str, max_bytes: int) -> TextFile:
 
 
 def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
-                max_bytes: int = DEFAULT_MAX_BYTES, with_fixes: bool = False, unsafe: bool = False) -> RunResult:
+                max_bytes: int = DEFAULT_MAX_BYTES, with_fixes: bool = False, unsafe: bool = False,
+                require_languagetool: bool = False) -> RunResult:
     from .engine import check
     from .fixer import fix
     from .formats import regions_for
+    from .languagetool import Session
 
     result = RunResult()
+    lt = Session(require_languagetool)
     for p in paths:
         if isinstance(p, InputError):
             result.errors.append(str(p))
@@ -46,17 +50,22 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
         if with_fixes:
             report.fixed = fix(tf.text, unsafe, settings, regions=regions, path=p).text
         result.reports.append(report)
+        lt.add(report, regions, settings)
+    lt.finish_check(result)
     return result
 
 
 def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, unsafe: bool,
-              write: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RunResult, dict[str, TextFile]]:
+              write: bool, max_bytes: int = DEFAULT_MAX_BYTES,
+              require_languagetool: bool = False) -> tuple[RunResult, dict[str, TextFile]]:
     """Fix each file; returns the run (reports hold *remaining* findings) and the
     originals.  With ``write`` the fixed files are replaced atomically."""
     from .fixer import fix
     from .formats import regions_for
+    from .languagetool import Session
 
     result = RunResult()
+    lt = Session(require_languagetool)
     originals: dict[str, TextFile] = {}
     for p in paths:
         if isinstance(p, InputError):
@@ -70,6 +79,7 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
         originals[p] = tf
         settings = settings_for(p)
         res = fix(tf.text, unsafe, settings, regions=regions_for(p, tf.text), path=p)
+        lt.amend_fix(res, settings, regions_for=lambda t, p=p: regions_for(p, t), path=p, unsafe=unsafe)
         report = FileReport(p, res.text, res.remaining, fixed=res.text)
         report.original = tf.text  # type: ignore[attr-defined]
         report.applied = res.applied  # type: ignore[attr-defined]
@@ -80,4 +90,5 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
                 result.written.append(p)
             except OSError as exc:
                 result.errors.append(f"{p}: cannot write: {exc.strerror or exc}")
+    lt.finish(result)
     return result, originals
