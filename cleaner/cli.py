@@ -38,27 +38,40 @@ def _codes(values: Optional[List[str]]) -> Optional[tuple[str, ...]]:
     return tuple(out)
 
 
-def _settings_for(select, ignore, extend_select, min_confidence, unsafe):
-    from .settings import Settings
-    from .registry import RulePackError, all_rules
+def _settings_for(select, ignore, extend_select, min_confidence, unsafe, config: Optional[str] = None):
+    """A callable giving each file's Settings: its configuration file (found from
+    the file's folder upward, or ``config``) with the command-line flags on top.
+    Exits 2 with a message naming the file and key on any configuration error."""
+    from .config import ConfigError, Overrides, Resolver
 
-    sel, ign, ext = _codes(select), _codes(ignore) or (), _codes(extend_select) or ()
+    overrides = Overrides(select=_codes(select), extend_select=_codes(extend_select) or (),
+                          ignore=_codes(ignore) or (), min_confidence=min_confidence,
+                          unsafe_fixes=bool(unsafe) or None)
     try:
-        known = all_rules()
-    except RulePackError as exc:
+        resolver = Resolver(overrides, config_path=config)
+        resolver.settings_for(".")          # validate the flags and the nearest configuration now
+    except ConfigError as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_ERROR)
-    for code in (sel or ()) + ign + ext:
-        if code != "ALL" and not code.startswith("LT") and not any(k.startswith(code) for k in known):
-            import difflib
+    return resolver
 
-            close = difflib.get_close_matches(code, list(known), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            _err(f"unknown rule code or prefix {code!r}{hint}; `mtclean rules` lists them")
-            raise typer.Exit(EXIT_ERROR)
-    settings = Settings(select=sel, ignore=ign, extend_select=ext,
-                        min_confidence=min_confidence or 0.0, unsafe_fixes=bool(unsafe))
-    return lambda _path: settings
+
+def _files(settings_for, paths: Optional[List[str]], force_exclude: bool = False) -> list:
+    """The files to process (config excludes applied), every configuration validated
+    before anything is read or written."""
+    from .config import ConfigError
+    from .sources import expand
+
+    paths = paths or ["."]
+    try:
+        files = list(settings_for.filter(expand(paths), paths, force_exclude))
+        for p in files:
+            if isinstance(p, str):
+                settings_for(p)
+    except ConfigError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    return files
 
 
 LT_HELP = ("Also check with the LanguageTool server at URL (e.g. http://127.0.0.1:8081), or 'local' to let "
@@ -117,10 +130,36 @@ def _emit(text: str, output_file: Optional[str]) -> None:
 
 
 def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE", "0") != "0":
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-FORMAT_HELP = "Output format: text, json or diff."
+CONFIG_HELP = "Use this configuration file instead of discovering .mtclean.toml / pyproject.toml [tool.mtclean]."
+FORCE_EXCLUDE_HELP = "Apply configured excludes to files named on the command line too (for pre-commit)."
+
+
+def _summary(reports) -> None:
+    """One line on stderr: how many findings, how many `mtclean fix` would repair."""
+    from .types import Applicability
+
+    findings = [f for r in reports for f in r.findings]
+    if not findings:
+        return
+    files = sum(1 for r in reports if r.findings)
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.applicability >= Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability == Applicability.UNSAFE)
+    line = f"mtclean: found {len(findings)} finding(s) in {files} file(s)"
+    if fixable:
+        line += f"; {fixable} fixable with `mtclean fix`"
+    if unsafe:
+        line += f" ({unsafe} more with `--unsafe-fixes`)"
+    sys.stderr.write(line + "\n")
+
+
+FORMAT_HELP = "Output format: text, concise, json, json-lines, sarif, github or diff."
 
 
 @app.command()
@@ -137,6 +176,10 @@ def check(
     max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
     languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
     require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
+    config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
+    statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule instead of each finding."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the findings only: no summary line."),
+    force_exclude: bool = typer.Option(False, "--force-exclude", help=FORCE_EXCLUDE_HELP),
 ) -> None:
     """Report findings (exit 1 when there are any)."""
     from .output import FORMATS, render
@@ -146,12 +189,20 @@ def check(
     if format not in FORMATS:
         _err(f"unknown format {format!r} (allowed: {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_ERROR)
-    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes, config)
+    files = _files(settings_for, paths, force_exclude)
     settings_for = _with_languagetool(settings_for, languagetool)
-    result = check_files(expand(paths or ["."]), settings_for, max_bytes=max_bytes,
+    result = check_files(files, settings_for, max_bytes=max_bytes,
                          with_fixes=(format == "diff"), unsafe=unsafe_fixes,
                          require_languagetool=require_languagetool)
-    _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
+    if statistics:
+        from .output.statistics import render as render_statistics
+
+        _emit(render_statistics(result.reports, format), output_file)
+    else:
+        _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
+    if not quiet and format in ("text", "concise"):
+        _summary(result.reports)
     _warn(result.warnings)
     for e in result.errors:
         _err(e)
@@ -173,15 +224,22 @@ def fix(
     max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
     languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
     require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
+    config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the summary of what was fixed."),
+    force_exclude: bool = typer.Option(False, "--force-exclude", help=FORCE_EXCLUDE_HELP),
+    show_remaining: bool = typer.Option(False, "--show-remaining",
+                                        help="List the findings that remain after fixing (on stderr)."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings remain."),
 ) -> None:
     """Apply safe fixes in place (exit 0 when no findings remain, 1 otherwise)."""
     from .output.diff import file_diff
     from .run import fix_files
     from .sources import expand
 
-    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes)
+    settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes, config)
+    files = _files(settings_for, paths, force_exclude)
     settings_for = _with_languagetool(settings_for, languagetool)
-    result, originals = fix_files(expand(paths or ["."]), settings_for, unsafe=unsafe_fixes,
+    result, originals = fix_files(files, settings_for, unsafe=unsafe_fixes,
                                   write=not diff, max_bytes=max_bytes,
                                   require_languagetool=require_languagetool)
     _warn(result.warnings)
@@ -192,14 +250,18 @@ def fix(
             sys.stdout.buffer.write(originals["-"].encode(r.text))
     sys.stdout.flush()
     n_applied = sum(len(getattr(r, "applied", [])) for r in result.reports)
-    if not diff and result.written:
+    if not diff and result.written and not quiet:
         sys.stderr.write(f"mtclean: fixed {n_applied} finding(s) in {len(result.written)} file(s)\n")
+    if show_remaining and any(r.findings for r in result.reports):
+        from .output import render
+
+        sys.stderr.write(render("concise", result.reports, color=False))
     for e in result.errors:
         _err(e)
     if result.errors:
         raise typer.Exit(EXIT_ERROR)
     remaining = any(r.findings for r in result.reports)
-    raise typer.Exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if remaining and not exit_zero else EXIT_CLEAN)
 
 
 @app.command("rules")
@@ -269,6 +331,8 @@ def rule_cmd(code: str = typer.Argument(..., help="A rule code, e.g. MT101")) ->
 
 from .cli_eval import eval_cmd  # noqa: E402  (cheap: its heavy imports are inside the command)
 app.command("eval")(eval_cmd)
+from .cli_config import config_cmd  # noqa: E402
+app.command("config")(config_cmd)
 
 
 def main() -> None:
