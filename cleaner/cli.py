@@ -201,7 +201,7 @@ def check(
         _emit(render_statistics(result.reports, format), output_file)
     else:
         _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
-    if not quiet and format in ("text", "concise"):
+    if not quiet and format in ("text", "concise") and sys.stderr.isatty():
         _summary(result.reports)
     _warn(result.warnings)
     for e in result.errors:
