@@ -563,8 +563,8 @@ def _tool_class(base, timeout: float):
     class _Tool(base):  # type: ignore[misc, valid-type]
         _TIMEOUT = (min(CONNECT_TIMEOUT, timeout), timeout)
 
-        def _query_server(self, url, params=None, num_tries=2, method="get"):
-            return super()._query_server(url, params, 1, method)
+        def _query_server(self, url, params=None, num_tries=2, **kwargs):
+            return super()._query_server(url, params, 1, **kwargs)
 
     return _Tool
 
