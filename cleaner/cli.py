@@ -333,6 +333,8 @@ from .cli_eval import eval_cmd  # noqa: E402  (cheap: its heavy imports are insi
 app.command("eval")(eval_cmd)
 from .cli_config import config_cmd  # noqa: E402
 app.command("config")(config_cmd)
+from .cli_batch import batch_cmd  # noqa: E402  (cheap: cleaner.batch is imported inside the command)
+app.command("batch")(batch_cmd)
 
 
 def main() -> None:

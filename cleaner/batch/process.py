@@ -1,0 +1,462 @@
+"""One task = one shard: decode its records, clean their text, encode the output.
+
+This is the only code that runs on workers (local processes or Dask workers).  It
+is a pure function of the task: the same shard always gives the same bytes, which
+is what makes resumed and distributed runs identical to a plain local run.
+
+A record that cannot be processed (invalid JSON, no text field, bytes that do not
+decode, even an exception inside the cleaner) is written to the output unchanged,
+at its place, and reported in the shard's errors; it never fails the shard.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..settings import Settings
+from . import writers
+from .errors import PASSED_THROUGH, error_entry, position_key
+
+SNIPPET = 200                     # characters of the flagged text kept in the findings report
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """Job-wide options every shard task carries (small, picklable)."""
+
+    check_only: bool = False
+    unsafe: bool = False
+    settings: Settings = field(default_factory=Settings)
+    text_field: str = "text"
+    id_field: str | None = None
+    text_column: str = "text"
+    id_column: str | None = None
+    max_record: int = 16 << 20
+
+
+@dataclass
+class ShardTask:
+    key: str                      # "<input index>-<shard number>", also the part file name
+    fmt: str                      # jsonl | warc | parquet | text
+    file: str                     # the input as reports name it
+    out_compression: str | None
+    opts: TaskOptions
+    records: list = field(default_factory=list)      # readers.Rec
+    rows: Any = None                                  # readers.Rows (Parquet)
+    problems: list = field(default_factory=list)     # errors found by the reader (dicts)
+    input_bytes: int = 0          # compressed input bytes this shard covers (progress)
+    engine: str = ""              # the driver's engine fingerprint (checked on workers)
+    is_dir: bool = False          # text: ``file`` is a directory and records are named by relative path
+
+
+@dataclass
+class ShardResult:
+    key: str
+    data: bytes | None            # the output part (stream formats), already compressed
+    files: list | None            # text inputs: [(relative path, bytes)]
+    findings: bytes               # findings report lines (JSON Lines)
+    errors: list                  # errors.jsonl entries, in input order
+    stats: dict
+    engine: str
+
+
+def new_stats() -> dict:
+    return {"records_in": 0, "records_out": 0, "changed": 0, "errored": 0, "skipped": 0, "blank_lines": 0,
+            "text_bytes": 0, "findings": 0, "applied": 0, "by_rule": {}}
+
+
+def add_stats(total: dict, part: dict) -> None:
+    for k, v in part.items():
+        if k == "by_rule":
+            for code, (found, applied) in v.items():
+                cur = total["by_rule"].setdefault(code, [0, 0])
+                cur[0] += found
+                cur[1] += applied
+        else:
+            total[k] = total.get(k, 0) + v
+
+
+# --------------------------------------------------------------------------------------
+# the engine, once per process
+# --------------------------------------------------------------------------------------
+_ENGINE_IDS: dict = {}
+
+
+def engine_id(settings: Settings) -> str:
+    """Fingerprint of what decides the output: version, enabled rules and their data files."""
+    key = settings
+    if key not in _ENGINE_IDS:
+        from .. import __version__
+        from ..registry import all_rules
+
+        h = hashlib.sha256(__version__.encode())
+        rules = all_rules(settings.extend_rules)
+        for code in settings.enabled_codes():
+            h.update(code.encode())
+            path = rules[code].path if code in rules else None
+            if path is not None:
+                try:
+                    h.update(path.read_bytes())
+                except OSError:
+                    pass
+        h.update(repr((settings.min_confidence, settings.accept and sorted(settings.accept), settings.protect,
+                       settings.dialect)).encode())
+        _ENGINE_IDS[key] = h.hexdigest()[:16]
+    return _ENGINE_IDS[key]
+
+
+class EngineMismatch(Exception):
+    pass
+
+
+def _regions(kind: str | None, path: str, text: str) -> list:
+    """Extra protected regions from the format readers (markup, code, front matter)."""
+    if kind in (None, "plain"):
+        hint = path
+    else:
+        hint = "record.html" if kind == "html" else "record.md"
+    from ..formats import regions_for
+
+    return list(regions_for(hint, text))
+
+
+class _Cleaner:
+    """Cleans texts for one shard and writes their findings report lines."""
+
+    def __init__(self, opts: TaskOptions, file: str, stats: dict):
+        self.opts = opts
+        self.file = file
+        self.stats = stats
+        self.lines: list[str] = []
+
+    def clean(self, text: str, where: dict, regions: list, path: str) -> str:
+        opts = self.opts
+        st = self.stats
+        st["text_bytes"] += len(text.encode("utf-8", "surrogatepass"))
+        by_rule = st["by_rule"]
+        if opts.check_only:
+            from ..engine import check
+
+            found = check(text, opts.settings, regions=regions, path=path)
+            for f in found:
+                self._report(text, where, f, f.span.start, f.span.end, False)
+                by_rule.setdefault(f.rule, [0, 0])[0] += 1
+            st["findings"] += len(found)
+            return text
+        from ..fixer import fix
+
+        r = fix(text, opts.unsafe, opts.settings, regions=regions, path=path)
+        edits = r.edits
+        exact = sum(len(f.fix.edits) for f in r.applied) == len(edits)
+        i = 0
+        for f in r.applied:
+            delta = 0
+            if exact:
+                delta = edits[i].span.start - f.fix.edits[0].span.start
+                i += len(f.fix.edits)
+            s = min(max(0, f.span.start + delta), len(text))
+            self._report(text, where, f, s, min(max(s, f.span.end + delta), len(text)), True)
+            by_rule.setdefault(f.rule, [0, 0])
+            by_rule[f.rule][0] += 1
+            by_rule[f.rule][1] += 1
+        back = sorted(edits, key=lambda e: (e.span.start, e.span.end)) if edits else ()
+        for f in r.remaining:
+            s = _to_input(f.span.start, back)
+            self._report(text, where, f, s, max(s, _to_input(f.span.end, back)), False)
+            by_rule.setdefault(f.rule, [0, 0])[0] += 1
+        st["findings"] += len(r.applied) + len(r.remaining)
+        st["applied"] += len(r.applied)
+        return r.text
+
+    def _report(self, text: str, where: dict, f, start: int, end: int, applied: bool) -> None:
+        row = {"file": self.file}
+        row.update(where)
+        row.update(rule=f.rule, name=f.name, start=start, end=end, text=text[start:end][:SNIPPET],
+                   message=f.message, fix=f.fix.applicability.label if f.fix is not None else None,
+                   applied=applied)
+        self.lines.append(json.dumps(row, ensure_ascii=False))
+
+
+def _to_input(pos: int, edits) -> int:
+    """Map an offset of the fixed text back to the input text."""
+    delta = 0
+    for e in edits:
+        s = e.span.start + delta
+        if pos < s:
+            break
+        n = len(e.replacement)
+        if pos < s + n:
+            return e.span.start
+        delta += n - (e.span.end - e.span.start)
+    return max(0, pos - delta)
+
+
+# --------------------------------------------------------------------------------------
+# per format
+# --------------------------------------------------------------------------------------
+def run_shard(task: ShardTask) -> ShardResult:
+    """Process one shard (the function every worker runs)."""
+    me = engine_id(task.opts.settings)
+    if task.engine and task.engine != me:
+        raise EngineMismatch(f"this worker's mtclean ({me}) differs from the driver's ({task.engine}): "
+                             "install the same mtclean version and rules on every worker")
+    stats = new_stats()
+    cl = _Cleaner(task.opts, task.file, stats)
+    errors: list[dict] = []
+    data = None
+    files = None
+    if task.fmt == "jsonl":
+        data = _jsonl(task, cl, errors)
+    elif task.fmt == "warc":
+        data = _warc(task, cl, errors)
+    elif task.fmt == "parquet":
+        data = _parquet(task, cl, errors)
+    elif task.fmt == "text":
+        files = _text(task, cl, errors)
+    else:  # pragma: no cover - readers only produce the formats above
+        raise ValueError(task.fmt)
+    for p in task.problems:
+        stats["records_in"] += p.get("records", 1)
+        stats["errored"] += p.get("records", 1)
+    errors.extend(task.problems)
+    errors.sort(key=position_key)
+    findings = ("\n".join(cl.lines) + "\n").encode("utf-8") if cl.lines else b""
+    return ShardResult(task.key, data, files, findings, errors, stats, me)
+
+
+def _passthrough(stats: dict, errors: list, entry: dict) -> None:
+    stats["records_in"] += 1
+    stats["errored"] += 1
+    errors.append(entry)
+
+
+def _safe_clean(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str):
+    """Clean ``text``; on an exception inside the cleaner report it and return None."""
+    mark = len(cl.lines), dict(cl.stats["by_rule"]), cl.stats["findings"], cl.stats["applied"]
+    try:
+        return cl.clean(text, where, regions_of(), path)
+    except Exception as exc:  # a bug in a rule must not lose the record
+        del cl.lines[mark[0]:]
+        cl.stats["by_rule"] = {k: list(v) for k, v in mark[1].items()}
+        cl.stats["findings"], cl.stats["applied"] = mark[2], mark[3]
+        errors.append(error_entry(file, "internal-error", f"the cleaner failed on this record "
+                                  f"({type(exc).__name__}: {exc}); passed through uncleaned",
+                                  action=PASSED_THROUGH, where=where))
+        return None
+
+
+def _jsonl(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
+    opts = task.opts
+    st = cl.stats
+    out: list[bytes] = []
+    emit = out.append if not opts.check_only else (lambda _b: None)
+    for rec in task.records:
+        raw = rec.raw
+        where = {"line": rec.line}
+        if not raw.strip():
+            st["blank_lines"] += 1
+            emit(raw)
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _passthrough(st, errors, error_entry(task.file, "not-utf8", f"not valid UTF-8 (byte {exc.start} of "
+                                                 f"the line: {exc.reason})", action=PASSED_THROUGH, where=where))
+            emit(raw)
+            continue
+        body = line[1:] if line.startswith("\ufeff") else line
+        try:
+            obj = json.loads(body)
+        except ValueError as exc:
+            _passthrough(st, errors, error_entry(task.file, "invalid-json", f"invalid JSON: {exc}",
+                                                 action=PASSED_THROUGH, where=where))
+            emit(raw)
+            continue
+        if opts.id_field:
+            try:
+                rid, _ = writers.resolve(obj, opts.id_field)
+                where["id"] = rid
+            except KeyError:
+                pass
+        try:
+            text, keys = writers.resolve(obj, opts.text_field)
+        except KeyError:
+            _passthrough(st, errors, error_entry(
+                task.file, "missing-text-field" if isinstance(obj, dict) else "invalid-json",
+                f"no field {opts.text_field!r} in this record" if isinstance(obj, dict)
+                else f"the line is a JSON {type(obj).__name__}, not an object", action=PASSED_THROUGH, where=where))
+            emit(raw)
+            continue
+        if not isinstance(text, str):
+            kind = "missing-text-field" if text is None else "not-text"
+            _passthrough(st, errors, error_entry(task.file, kind, f"field {opts.text_field!r} is "
+                                                 f"{'null' if text is None else type(text).__name__}, not a string",
+                                                 action=PASSED_THROUGH, where=where))
+            emit(raw)
+            continue
+        new = _safe_clean(cl, errors, task.file, text, where, lambda: [], task.file)
+        if new is None:
+            _count_passed(st)
+            emit(raw)
+            continue
+        st["records_in"] += 1
+        st["records_out"] += 1
+        if new == text:
+            emit(raw)
+            continue
+        st["changed"] += 1
+        bom = line[:len(line) - len(body)]
+        emit((bom + writers.splice_json(body, keys, new)).encode("utf-8"))
+    return None if opts.check_only else writers.compress(b"".join(out), task.out_compression)
+
+
+def _count_passed(st: dict) -> None:
+    st["records_in"] += 1
+    st["errored"] += 1
+
+
+def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
+    from .readers import parse_warc
+
+    opts = task.opts
+    st = cl.stats
+    out: list[bytes] = []
+    comp = task.out_compression
+
+    def emit(b: bytes) -> None:
+        if not opts.check_only:
+            out.append(writers.compress(b, comp))
+
+    for rec in task.records:
+        raw = rec.raw
+        where: dict[str, Any] = {"offset": rec.offset}
+        if rec.member is not None:
+            where["member_offset"] = rec.member
+        try:
+            w = parse_warc(raw)
+        except Exception as exc:
+            _passthrough(st, errors, error_entry(task.file, "malformed-warc", f"unreadable WARC headers: {exc}",
+                                                 action=PASSED_THROUGH, where=where))
+            emit(raw)
+            continue
+        if w.record_id:
+            where["id"] = w.record_id
+        if w.uri:
+            where["url"] = w.uri
+        if w.text_type is None or w.skip_reason:
+            st["records_in"] += 1
+            st["records_out"] += 1
+            st["skipped"] += 1
+            emit(raw)
+            continue
+        try:
+            text = w.payload.decode(w.charset)
+        except (UnicodeDecodeError, LookupError) as exc:
+            reason = (f"unknown charset {w.charset!r}" if isinstance(exc, LookupError)
+                      else f"not valid {w.charset} (byte {exc.start} of the payload: {exc.reason})")
+            _passthrough(st, errors, error_entry(task.file, "not-utf8", reason, action=PASSED_THROUGH,
+                                                 where=where))
+            emit(raw)
+            continue
+        new = _safe_clean(cl, errors, task.file, text, where,
+                          lambda: _regions(w.text_type, task.file, text), task.file)
+        if new is None:
+            _count_passed(st)
+            emit(raw)
+            continue
+        st["records_in"] += 1
+        st["records_out"] += 1
+        if new == text:
+            emit(raw)
+            continue
+        try:
+            payload = new.encode(w.charset)
+        except UnicodeEncodeError as exc:
+            _passthrough(st, errors, error_entry(task.file, "not-utf8", f"the cleaned text does not fit charset "
+                                                 f"{w.charset}: {exc.reason}; passed through uncleaned",
+                                                 action=PASSED_THROUGH, where=where))
+            st["records_in"] -= 1
+            st["records_out"] -= 1
+            emit(raw)
+            continue
+        st["changed"] += 1
+        emit(writers.rewrite_warc(w.headers, w.http, payload, w.tail))
+    return None if opts.check_only else b"".join(out)
+
+
+def _parquet(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
+    opts = task.opts
+    st = cl.stats
+    batch = task.rows.batch
+    first = task.rows.first_row
+    names = batch.schema.names
+    ti = names.index(opts.text_column)
+    texts = batch.column(ti).to_pylist()
+    ids = batch.column(names.index(opts.id_column)).to_pylist() if opts.id_column in names else None
+    new_texts = list(texts)
+    changed = False
+    for i, text in enumerate(texts):
+        where: dict[str, Any] = {"row": first + i}
+        if ids is not None:
+            where["id"] = ids[i]
+        if text is None:
+            _passthrough(st, errors, error_entry(task.file, "missing-text-field",
+                                                 f"column {opts.text_column!r} is null in this row",
+                                                 action=PASSED_THROUGH, where=where))
+            continue
+        new = _safe_clean(cl, errors, task.file, text, where, lambda: [], task.file)
+        if new is None:
+            _count_passed(st)
+            continue
+        st["records_in"] += 1
+        st["records_out"] += 1
+        if new != text:
+            st["changed"] += 1
+            new_texts[i] = new
+            changed = True
+    if opts.check_only:
+        return None
+    out = writers.replace_column(batch, ti, new_texts) if changed else batch
+    return writers.batch_to_ipc(out)
+
+
+def _text(task: ShardTask, cl: _Cleaner, errors: list) -> list | None:
+    import os
+
+    from ..textfile import InputError, decode
+
+    opts = task.opts
+    st = cl.stats
+    files: list[tuple[str, bytes]] = []
+    for rec in task.records:
+        display = os.path.join(task.file, rec.name) if task.is_dir else task.file
+        where: dict[str, Any] = {}
+        old_file = cl.file
+        cl.file = display
+        try:
+            try:
+                tf = decode(rec.raw, display)
+            except InputError as exc:
+                kind = "not-utf8"
+                _passthrough(st, errors, error_entry(display, kind, str(exc).split(": ", 1)[-1],
+                                                     action=PASSED_THROUGH, where=where))
+                files.append((rec.name, rec.raw))
+                continue
+            new = _safe_clean(cl, errors, display, tf.text, where,
+                              lambda: _regions(None, rec.name or display, tf.text), display)
+            if new is None:
+                _count_passed(st)
+                files.append((rec.name, rec.raw))
+                continue
+            st["records_in"] += 1
+            st["records_out"] += 1
+            if new == tf.text:
+                files.append((rec.name, rec.raw))
+            else:
+                st["changed"] += 1
+                files.append((rec.name, tf.encode(new)))
+        finally:
+            cl.file = old_file
+    return None if opts.check_only else files
