@@ -28,6 +28,8 @@ def eval_cmd(
     select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable (replaces the default set)."),
     extend_select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable in addition."),
     ignore: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to disable."),
+    config: Optional[str] = typer.Option(None, "--config", help="Use this configuration file (default: the one "
+                                         "`mtclean check` would find for the first corpus file)."),
     lint: bool = typer.Option(False, "--lint", help="Only check the corpus against FORMAT.md's writing rules."),
     output_file: Optional[str] = typer.Option(None, "--output-file", "-o", help="Write the report to a file."),
 ) -> None:
@@ -53,7 +55,7 @@ def eval_cmd(
         problems += [f"duplicate item id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
         _emit("".join(p + "\n" for p in problems) or f"{len(items)} items, no problems\n", output_file)
         raise typer.Exit(EXIT_FINDINGS if problems else 0)
-    settings = _settings_for(select, ignore, extend_select, None, False)("-")
+    settings = _settings_for(select, ignore, extend_select, None, False, config)(corpus[0])
     report = evaluate(items, settings=settings)
     failures = check_thresholds(report, Thresholds(
         min_detect_f05=min_detect_f05, min_fix_f05=min_fix_f05, min_detect_p=min_detect_precision,
