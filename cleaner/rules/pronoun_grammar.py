@@ -1,0 +1,271 @@
+"""A little shallow grammar for the pronoun-calque and possessive rules.
+
+No tagger: closed word classes come from ``rules/data/pronoun_grammar.toml``,
+content words are judged by their shape and by wordfreq.  Everything here works
+on ``doc.masked`` (quoted speech is a run of ``MASK`` characters, one token of
+kind ``"q"``) and on one sentence at a time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import regex
+
+from ..document import MASK
+from . import data
+
+# words (with inner apostrophes/hyphens/abbreviation dots), numbers, masked quotes, punctuation
+_TOKEN = regex.compile(
+    r"\p{L}(?:\.\p{L})+\.?"                                   # U.S., e.g.
+    r"|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Capt|Lt|Sgt|Rev|Gov|Sen|Rep|No|Mt|Ft|Ave|vs|etc)\.(?=\s)"
+    r"|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:[’'\-][\p{L}\p{M}\p{N}]+)*(?:(?<=s)[’'](?![\p{L}]))?"
+    r"|\p{N}[\p{N}.,:/\-–]*\p{N}%?|\p{N}%?"
+    r"|" + MASK + r"+"
+    r"|[^\s\p{L}\p{N}" + MASK + r"]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+    kind: str          # "w" word, "n" number, "q" quoted speech, "p" punctuation
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.kind == "w" and self.text[:1].isupper()
+
+
+def tokenize(text: str, start: int, end: int) -> list[Tok]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        s = m.group()
+        c = s[0]
+        if c == MASK:
+            kind = "q"
+        elif c.isalpha():
+            kind = "w"
+        elif c.isdigit():
+            kind = "n"
+        else:
+            kind = "p"
+        out.append(Tok(m.start(), m.end(), s, kind))
+    return out
+
+
+class _Sets:
+    """The closed classes, loaded once."""
+
+    def __init__(self) -> None:
+        g = data.load("pronoun_grammar")
+        s = lambda key: frozenset(w.lower() for w in g[key])  # noqa: E731
+        self.det = s("determiners")
+        self.num = s("numbers")
+        self.objpron = s("object_pronouns")
+        self.subjpron = s("subject_pronouns")
+        self.prep = s("prepositions")
+        self.sub = s("subordinators")
+        self.coord = s("coordinators")
+        self.aux = s("auxiliaries")
+        self.be = s("be_forms")
+        self.adv = s("adverbs")
+        self.time = s("time_nouns")
+        self.say = s("saying_verbs")
+        self.complement = s("complement_verbs")
+        self.irregular = s("irregular_past")
+        self.collective = s("collective")
+        self.not_plural = s("not_plural")
+        self.intransitive = s("intransitive")
+        self.imperatives = s("imperatives")
+        self.function = (self.det | self.num | self.objpron | self.subjpron | self.prep | self.sub
+                         | self.coord | self.aux | self.adv
+                         | frozenset({"who", "whom", "which", "what", "to", "not", "there", "here"}))
+
+
+@lru_cache(maxsize=1)
+def sets() -> _Sets:
+    return _Sets()
+
+
+# -- word shapes ----------------------------------------------------------------------------
+
+def is_adverb(low: str, lex) -> bool:
+    S = sets()
+    if low in S.adv:
+        return True
+    if low.endswith("ly") and len(low) > 4:
+        stem = low[:-2]
+        if low.endswith("ily"):
+            return lex.zipf(stem[:-1] + "y") >= 2.0 or lex.zipf(stem) >= 2.0
+        if low.endswith(("ally", "ently", "antly", "ously", "ively", "ably", "ibly", "fully", "lessly")):
+            return True
+        return lex.zipf(stem) >= 2.0 or lex.zipf(stem + "e") >= 2.0
+    return False
+
+
+def is_plural(low: str, lex=None) -> bool:
+    """A regular plural noun form (``conditions``, ``finances``, ``police`` excluded)."""
+    S = sets()
+    if low in S.not_plural or len(low) < 3 or not low.endswith("s"):
+        return False
+    if low.endswith(("ss", "us", "is", "’s", "'s", "ous")):
+        return False
+    if lex is not None:
+        stem = low[:-1]
+        if lex.zipf(stem) < 2.0 and lex.zipf(low[:-2]) < 2.0 and not (low.endswith("ies") and lex.zipf(low[:-3] + "y") >= 2.0):
+            return lex.zipf(low) >= 2.0 and low not in ("this", "thus")
+    return True
+
+
+def looks_past(low: str) -> bool:
+    """A past-tense or participle form: -ed, or a common irregular one."""
+    return (low.endswith("ed") and len(low) > 4) or low in sets().irregular
+
+
+def is_participle(low: str) -> bool:
+    return looks_past(low) or (low.endswith("en") and len(low) > 4 and low not in ("often", "even", "citizen", "women", "children", "between", "seven", "eleven", "heaven", "garden", "burden", "golden", "sudden", "listen", "open", "kitchen"))
+
+
+def is_content(tok: Tok, lex) -> bool:
+    """A word that can be part of a noun phrase (noun, adjective, name)."""
+    if tok.kind == "n":
+        return True
+    if tok.kind != "w":
+        return False
+    low = tok.low
+    S = sets()
+    if low in S.function or low in ("who", "whom", "which"):
+        return False
+    if is_adverb(low, lex):
+        return False
+    return True
+
+
+def finite_start(toks: Sequence[Tok], i: int, lex) -> int | None:
+    """Index of the first word of a verb group at ``toks[i]`` (after a subject
+    pronoun): an auxiliary, a past form, a saying verb or an -s verb, optionally after
+    adverbs.  None when what follows cannot be a finite verb."""
+    S = sets()
+    j = i
+    while j < len(toks) and toks[j].kind == "w" and is_adverb(toks[j].low, lex) and toks[j].low not in S.aux:
+        j += 1
+    if j >= len(toks) or toks[j].kind != "w" or not toks[j].text[:1].islower():
+        return None
+    low = toks[j].low
+    if low in S.function and low not in S.aux:
+        return None
+    return j
+
+
+@dataclass(slots=True)
+class VerbGroup:
+    aux: list[str]
+    verb: str | None           # main verb (None: only auxiliaries, e.g. copula)
+    verb_i: int                # index of the main verb or last auxiliary
+    next_i: int                # index of the token after the verb group (and particle)
+    particle: bool = False
+
+
+_PARTICLES = frozenset({"over", "up", "out", "off", "down", "back", "away"})
+
+
+def verb_group(toks: Sequence[Tok], i: int, lex) -> VerbGroup | None:
+    """Parse aux* adv* verb (particle) from ``toks[i]``."""
+    S = sets()
+    j = finite_start(toks, i, lex)
+    if j is None:
+        return None
+    aux: list[str] = []
+    n = len(toks)
+    while j < n and toks[j].kind == "w":
+        low = toks[j].low
+        if low in S.aux:
+            if aux and low not in ("be", "been", "being", "have"):
+                break
+            aux.append(low)
+            j += 1
+        elif low == "not" or (is_adverb(low, lex) and low not in _PARTICLES):
+            j += 1
+        else:
+            break
+    if j < n and toks[j].kind == "w" and toks[j].text[:1].islower() and toks[j].low not in S.function and toks[j].low != "to":
+        verb = toks[j].low
+        k = j + 1
+        particle = False
+        if k < n and toks[k].low in _PARTICLES:
+            particle = True
+            k += 1
+        return VerbGroup(aux, verb, j, k, particle)
+    if aux:
+        return VerbGroup(aux, None, j - 1, j)
+    return None
+
+
+def object_filled(toks: Sequence[Tok], k: int, lex) -> bool:
+    """Whether ``toks[k]`` opens a noun phrase that is a complete object: a determiner
+    or a number, not a time adverbial (``that very moment``) and not the subject of
+    an embedded clause (``knew the ship must pass``)."""
+    if k >= len(toks):
+        return False
+    t = toks[k]
+    S = sets()
+    low = t.low
+    if t.kind == "n" or low in S.num:
+        pass
+    elif t.kind == "w" and low in S.det and low not in ("what", "which", "whose", "such", "more", "less", "much", "that", "this", "these", "those", "all", "both", "either", "neither", "no", "any"):
+        pass
+    else:
+        return False
+    j = k + 1
+    n = len(toks)
+    seen = 0
+    while j < n and seen < 4 and toks[j].kind in ("w", "n") and toks[j].low not in S.prep \
+            and toks[j].low not in S.aux and toks[j].low not in S.coord and toks[j].low not in S.sub:
+        if toks[j].low in S.time:
+            return False
+        if looks_past(toks[j].low) and seen:
+            return False
+        j += 1
+        seen += 1
+    if j < n and toks[j].kind == "w" and toks[j].low in S.aux:
+        return False
+    return True
+
+
+def stranded(toks: Sequence[Tok], k: int) -> bool:
+    """Whether the clause from ``toks[k]`` ends in a preposition (``which he was
+    interested in,``): the relative pronoun is its object, nothing is repeated."""
+    S = sets()
+    last = None
+    for t in toks[k:k + 25]:
+        if t.kind in ("p", "q"):
+            break
+        last = t
+    if last is None:
+        return False
+    return last.low in S.prep and last.low not in ("including", "following", "given", "according")
+
+
+def infinitive_or_that_ahead(toks: Sequence[Tok], k: int, limit: int = 8) -> bool:
+    """Whether ``to``/``that``/``for`` follows within the clause (extraposed ``it``:
+    ``which it would require great virtue to withstand``)."""
+    for t in toks[k:k + limit]:
+        if t.kind in ("p", "q"):
+            return False
+        if t.low in ("to", "that", "for"):
+            return True
+    return False
+
+
+def apostrophe(doc_text: str) -> str:
+    """The document's apostrophe: curly when it uses curly ones, else straight."""
+    curly = doc_text.count("’")
+    straight = doc_text.count("'")
+    return "’" if curly >= straight and curly else "'"

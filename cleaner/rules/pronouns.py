@@ -1,0 +1,724 @@
+"""Pronoun calques left by translation from pro-drop languages.
+
+* MT201 first-person calque: ``conditions for negotiations I am pretty much as
+  they were`` (Italian *sono* = "I am" / "they are") → ``are``;
+* MT202 resumptive pronoun: a subject pronoun repeated after its own subject —
+  ``Kremlin spokesman Dmitry Peskov he said``, ``The text, which it must now pass``,
+  ``The clubs president, Aurelio Vitale, he told reporters``;
+* MT203 ``according to him Nicholas Lokker`` → ``according to Nicholas Lokker``.
+
+Every rule reads ``doc.masked``; quoted speech is opaque to them.  The shallow
+grammar they share (closed word classes, noun-phrase walk, verb group) is in
+:mod:`cleaner.rules.pronoun_grammar`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import regex
+
+from ..types import Applicability, Finding
+from . import pronoun_grammar as g
+from .base import Context, Rule
+from .pronoun_grammar import Tok
+from .voice import voice
+
+
+# -- shared helpers --------------------------------------------------------------------------
+
+def _sentence(doc, ctx: Context, pos: int) -> tuple[int, int]:
+    starts = ctx.facts.get("pron.starts")
+    if starts is None:
+        sents = doc.sentences
+        starts = [s for s, _ in sents]
+        ctx.facts["pron.starts"] = starts
+        ctx.facts["pron.sents"] = sents
+    sents = ctx.facts["pron.sents"]
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0:
+        return 0, len(doc.masked)
+    return sents[i]
+
+
+@dataclass(slots=True)
+class NounPhrase:
+    start: int             # index of the first token
+    boundary: str          # start | punct | comma | sub | coord
+    has_and: bool
+    subject_head: Tok      # last word before the first preposition (the head noun)
+    tokens: list[Tok]
+    name_headed: bool      # the phrase ends in a name that is its head (no preposition before it)
+
+
+_PURE_SUB = frozenset({"that", "where", "whereby", "wherein", "whose", "when", "whenever", "because",
+                       "while", "whilst", "although", "though", "if", "unless", "whereas", "whether", "lest"})
+# subordinators after which a subject noun phrase and a repeated pronoun are a calque
+# (`that farmers they had demanded`, `where hospitals they have opened`); after
+# `when`/`if`/`while` a comma-less clause boundary is common (`When the wind changes they ...`)
+_RELATIVE_SUB = frozenset({"that", "where", "whereby", "wherein", "whose"})
+_NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du",
+                             "dos", "das", "bin", "al", "el", "y"})
+_NEVER_IN_NP = frozenset({"who", "whom", "which", "to", "not", "what", "whatever", "how", "however",
+                          "whoever", "whichever", "than", "there", "here"})
+_PLURAL_WORDS = frozenset({"people", "police", "children", "men", "women", "staff", "media", "clergy", "cattle"})
+
+
+def _first_token_ok(t: Tok, nxt: Tok | None, lex) -> bool:
+    """Whether ``t`` can open a subject noun phrase."""
+    S = g.sets()
+    low = t.low
+    if t.kind == "q" or t.kind == "p":
+        return False
+    if t.kind == "n":
+        return True
+    if low in S.prep or low in S.sub or low in S.coord or low in S.subjpron or low in S.objpron:
+        return False
+    if low in S.imperatives or low in _NEVER_IN_NP or low in ("it", "such", "so"):
+        return False
+    if g.is_adverb(low, lex) or low in S.aux:
+        return False
+    if low.endswith("ing") and low not in S.det and lex.zipf(low) < 5.5:
+        return False
+    if g.looks_past(low) or (low.endswith("en") and len(low) > 4 and low not in ("citizen", "women", "children", "kitchen", "garden")):
+        # `Scheduled talks on ...` (an adjective) vs `Born in Ohio`, `Asked about it`
+        if nxt is None or nxt.kind != "w" or nxt.low in S.prep or nxt.low in S.det or not g.is_content(nxt, lex):
+            return False
+    return True
+
+
+def _is_name_tok(t: Tok) -> bool:
+    return t.kind == "w" and t.cap and t.low not in g.sets().function
+
+
+def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
+    """Walk back from ``toks[h]`` (the last word of a noun phrase) to the start of its
+    clause.  Returns None when the words before are not a subject noun phrase at
+    the start of a clause (a verb or a preposition governs it, it is an adverbial of
+    time, or it is quoted)."""
+    S = g.sets()
+    i = h
+    has_and = False
+    boundary = "start"
+    while i > 0:
+        t = toks[i - 1]
+        if t.kind == "q":
+            return None
+        if t.kind == "p":
+            if t.text == ",":
+                boundary = "comma"
+            elif t.text in ";:(—–" or (t.text == "-" and i >= 2 and toks[i - 2].text == "-"):
+                boundary = "punct"
+            elif t.text in "’'&":
+                i -= 1
+                continue
+            else:
+                return None
+            break
+        low = t.low
+        if low == "that":
+            nx = toks[i]
+            if nx.low in S.det or nx.low in S.num or nx.kind == "n" or nx.cap or g.is_plural(nx.low, lex):
+                boundary = "sub"
+                break
+        if low in _NEVER_IN_NP or low in S.aux or low in S.subjpron or low in S.objpron:
+            return None
+        if t.kind == "n" or low in S.num:
+            i -= 1
+            continue
+        if low in S.det:
+            # a determiner right after a content word starts an object: `told the police`
+            if i >= 2:
+                pv = toks[i - 2]
+                if pv.kind == "w" and g.is_content(pv, lex) and pv.low != "such":
+                    return None
+            i -= 1
+            continue
+        if low in ("and", "or", "&"):
+            has_and = has_and or low == "and"
+            i -= 1
+            continue
+        if low == "but":
+            boundary = "coord"
+            break
+        if low == "yet":
+            return None
+        if low == "as" and i >= 2 and toks[i - 2].low == "such":
+            i -= 2
+            continue
+        if low in _PURE_SUB:
+            if low not in _RELATIVE_SUB:
+                return None
+            boundary = "sub"
+            break
+        if low in S.prep:
+            i -= 1                      # inside the NP (`residents of`), checked at the start
+            continue
+        if low in _NAME_PARTICLES and i < len(toks) and toks[i].cap:
+            i -= 1
+            continue
+        if low in S.time or low in S.say or g.is_adverb(low, lex):
+            return None
+        if not t.cap and (g.looks_past(low) or low.endswith("ing")):
+            prev = toks[i - 2] if i >= 2 else None
+            if prev is None or not (prev.low in S.det or prev.kind == "n"):
+                return None
+        i -= 1
+    np_toks = list(toks[i:h + 1])
+    if not _first_token_ok(np_toks[0], np_toks[1] if len(np_toks) > 1 else None, lex):
+        return None
+    if any(t.low in S.time for t in np_toks):
+        return None
+    hd = np_toks[0]
+    for t in np_toks:
+        if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and t is not np_toks[0]:
+            break
+        if t.kind in ("w", "n"):
+            hd = t
+    # is the phrase headed by the name it ends with?
+    k = len(np_toks) - 1
+    while k > 0 and (_is_name_tok(np_toks[k - 1]) or np_toks[k - 1].low in _NAME_PARTICLES):
+        k -= 1
+    run = [t for t in np_toks[k:] if _is_name_tok(t)]
+    name_headed = False
+    if run and _is_name_tok(np_toks[-1]) and not np_toks[-1].low.endswith(("’s", "'s", "s’", "s'")):
+        toks_before = np_toks[:k]
+        inner_prep = False
+        for j, t in enumerate(toks_before):
+            if t.kind == "w" and t.low in S.prep and not (t.low == "as" and j and toks_before[j - 1].low == "such"):
+                inner_prep = True
+        sentence_initial_only = (k == 0 and i == 0 and len(run) == 1)
+        single = run[0]
+        acronym = single.text.isupper() and len(single.text) >= 2
+        single_common = len(run) == 1 and not acronym and \
+            lex.zipf(single.low) >= (3.3 if sentence_initial_only else 4.0)
+        name_headed = not inner_prep and not single_common
+    return NounPhrase(i, boundary, has_and, hd, np_toks, name_headed)
+
+
+def _plural_np(np: NounPhrase, lex) -> bool:
+    S = g.sets()
+    if np.has_and:
+        return True
+    low = np.subject_head.low
+    return g.is_plural(low, lex) or low in S.collective or low in _PLURAL_WORDS
+
+
+def _later_finite_verb(toks: Sequence[Tok], k: int, lex) -> bool:
+    """Whether another finite verb follows in the same sentence (then ``N PRON V`` was
+    a zero relative clause: ``the man he met was tall``, ``the opening he was
+    looking for, had not appeared``)."""
+    S = g.sets()
+    n = len(toks)
+    j = k
+    while j < n:
+        t = toks[j]
+        if t.kind == "q":
+            return False
+        if t.kind == "p":
+            if t.text == ",":
+                # `the securities they offer for loans, though satisfactory, are no longer ...`
+                for k2 in range(j + 1, min(n, j + 10)):
+                    if toks[k2].text == "," or k2 == j + 1:
+                        c = k2 + 1 if toks[k2].text == "," else k2
+                        if c < n:
+                            nx = toks[c]
+                            if nx.kind == "w" and (nx.low in S.aux or (g.looks_past(nx.low) and not nx.cap)):
+                                return True
+                    if toks[k2].kind in ("p", "q") and toks[k2].text != ",":
+                        break
+            return False
+        low = t.low
+        if low in ("and", "but", "or", "to", "who", "which", "that") or low in S.sub or low in S.subjpron:
+            return False
+        if low in S.aux:
+            return True
+        if not t.cap and g.looks_past(low):
+            prev = toks[j - 1].low if j else ""
+            nxt = toks[j + 1].low if j + 1 < n else ""
+            if prev not in S.det and prev not in S.aux and nxt != "by":
+                return True
+        j += 1
+    return False
+
+
+class _Evidence:
+    """What the verb group after a pronoun tells about the clause it opens."""
+
+    def __init__(self, toks: Sequence[Tok], i: int, lex, pron: str):
+        S = g.sets()
+        self.vg = vg = g.verb_group(toks, i, lex)
+        self.ok = vg is not None
+        self.filled = self.passive = self.saying = self.copula = self.content = self.intrans = False
+        self.parenthetical = self.contraction = self.stranded = False
+        if vg is None:
+            return
+        self.contraction = any("’" in a or "'" in a for a in vg.aux)
+        n = len(toks)
+        nxt = toks[vg.next_i] if vg.next_i < n else None
+        nlow = nxt.low if nxt is not None else ""
+        end = nxt is None or nxt.kind in ("p", "q")
+        self.stranded = g.stranded(toks, vg.next_i)
+        # `..., he said,` / `..., it is true, ...` / `..., it will be seen, ...`
+        k = vg.next_i
+        if k < n and toks[k].kind == "p" and toks[k].text in ",)—–;:":
+            self.parenthetical = True
+        elif k + 1 < n and toks[k + 1].kind == "p" and toks[k + 1].text in ",)—–" and toks[k].kind == "w" \
+                and toks[k].low not in S.det:
+            self.parenthetical = True
+        verb = vg.verb
+        if verb is not None and verb in S.say and end:
+            self.parenthetical = True
+        if verb is not None:
+            compl = verb in S.complement
+            if verb in S.say and (not compl or verb in ("told", "tells", "tell")) and not end and not vg.particle:
+                if nlow == "that" or nxt.kind == "n" or nlow in S.num or \
+                        (nlow in S.det and nlow not in _DET_ADVERBS) or \
+                        (nxt.kind == "w" and nxt.cap and nlow not in S.function) or \
+                        (nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux and not g.looks_past(nlow)):
+                    self.saying = True
+            if any(a in S.be for a in vg.aux) and g.is_participle(verb) and nlow not in ("to", "not", "that", "by") \
+                    and nlow not in S.aux and not (nlow in S.prep and vg.next_i + 1 < n and toks[vg.next_i + 1].low.endswith("ing")):
+                self.passive = True
+            if vg.particle:
+                if g.object_filled(toks, vg.next_i, lex) and \
+                        (toks[vg.next_i - 1].low != "over" or verb in ("take", "takes", "took", "taken", "taking")):
+                    self.filled = True
+            elif not compl and g.object_filled(toks, vg.next_i, lex):
+                self.filled = True
+            # `who he had never gone beyond the third round`, `walked out of the chamber`
+            if verb in S.intransitive and nlow in S.prep and vg.next_i + 1 < n:
+                ap = toks[vg.next_i + 1]
+                if g.object_filled(toks, vg.next_i + 1, lex) or ap.kind == "n" or \
+                        (ap.kind == "w" and (g.is_content(ap, lex) or ap.low in S.det)):
+                    self.intrans = not g.infinitive_or_that_ahead(toks, vg.next_i + 1, 12)
+            if not compl and not end and nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux \
+                    and not g.looks_past(nlow) and not nxt.cap:
+                self.content = True
+            if pron == "it" and (verb in ("require", "requires", "required", "take", "takes", "took", "cost",
+                                          "costs", "need", "needs", "needed")
+                                 and g.infinitive_or_that_ahead(toks, vg.next_i)):
+                self.filled = self.content = False
+        elif vg.aux and vg.aux[-1] in S.be and not end:
+            # copula: `which it is about twice the size`, `he is in good condition`
+            if nlow not in S.aux and nlow not in ("to", "that", "not", "what", "how") and not g.looks_past(nlow):
+                self.copula = True
+            if pron == "it" and g.infinitive_or_that_ahead(toks, vg.next_i):
+                self.copula = False
+
+    @property
+    def strong(self) -> bool:
+        return self.filled or self.passive or self.saying or self.intrans
+
+    @property
+    def any(self) -> bool:
+        return self.strong or self.copula or self.content
+
+
+_DET_ADVERBS = frozenset({"what", "which", "whose", "such", "much", "more", "less", "most", "all", "both",
+                          "either", "neither", "any", "no", "enough", "many", "few"})
+
+_PRON_RE = regex.compile(r"(?<![\p{L}\p{N}’'\-])(he|she|it|they)[ \t]+(?=\p{Ll})")
+
+
+class ResumptivePronoun(Rule):
+    """MT202."""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        lex = ctx.lexicon
+        S = g.sets()
+        function = S.function
+        for m in _PRON_RE.finditer(text):
+            p = m.start()
+            pron = m.group(1)
+            # cheap prefilter: a word or a comma just before
+            b = p - 1
+            while b >= 0 and text[b] in " \t":
+                b -= 1
+            if b < 0 or b == p - 1:
+                continue
+            c = text[b]
+            if c != ",":
+                if not c.isalnum():
+                    continue
+                w0 = b
+                while w0 > 0 and (text[w0 - 1].isalnum() or text[w0 - 1] in "’'-"):
+                    w0 -= 1
+                prev = text[w0:b + 1]
+                lw = prev.lower()
+                if lw in ("who", "which"):
+                    pass
+                elif lw in function or lw in S.time:
+                    continue            # `that he`, `of it`, `and they`
+                elif prev[0].islower() and (lw in S.say or g.looks_past(lw) or lw.endswith("ing")):
+                    continue            # `said he`, `made it`, `leaving it`
+            s0, s1 = _sentence(doc, ctx, p)
+            if s0 > p:
+                continue
+            before = g.tokenize(text, max(s0, p - 400), p)
+            if not before:
+                continue
+            after = g.tokenize(text, m.end(), min(s1, m.end() + 200))
+            found = self._judge(before, after, pron, p, m.end(), lex, S)
+            if found is not None:
+                yield found
+
+    # ------------------------------------------------------------------------------------
+    def _judge(self, before, after, pron, p, pend, lex, S):
+        last = before[-1]
+        ev = _Evidence(after, 0, lex, pron)
+        if not ev.ok or ev.parenthetical or ev.contraction:
+            return None
+        if last.kind == "p" and last.text == ",":
+            return self._comma_case(before, after, pron, p, pend, ev, lex, S)
+        if last.kind not in ("w", "n"):
+            return None
+        low = last.low
+        if low in ("who", "which"):
+            return self._relative_case(before, pron, p, pend, ev, lex, S)
+        whose = self._whose_case(before, pron, p, pend, ev, lex, S)
+        if whose is not None:
+            return whose if whose is not False else None
+        return self._np_case(before, after, pron, p, pend, ev, lex, S)
+
+    def _delete_pron(self, p: int, pend: int, pron: str, message: str, conf: float,
+                     start: int | None = None, comma: int | None = None):
+        if comma is not None:
+            fix = self.replace(comma, p + len(pron), "", f"delete “, {pron}”", Applicability.UNSAFE)
+        else:
+            fix = self.replace(p, pend, "", f"delete “{pron}”", Applicability.UNSAFE)
+        return self.finding(p if start is None else start, p + len(pron), message, fix=fix, confidence=conf)
+
+    # `, who she said the text would`, `, which it owns the company`
+    def _relative_case(self, before, pron, p, pend, ev, lex, S):
+        if len(before) < 3 or before[-2].text != ",":
+            return None
+        rel = before[-1].low
+        ante = before[-3]
+        if rel == "who" and pron == "it":
+            return None
+        if ante.kind == "w":
+            al = ante.low
+            plural = g.is_plural(al, lex) or al in _PLURAL_WORDS
+            if rel == "which" and pron == "it" and plural:
+                return None
+            if rel == "which" and pron == "they" and not (plural or al in S.collective):
+                return None
+            if pron in ("he", "she") and plural and not ante.cap:
+                return None
+        if ev.stranded:
+            return None
+        if not (ev.strong or ev.copula):
+            return None
+        conf = 0.85 if ev.strong else 0.7
+        return self._delete_pron(p, pend, pron,
+                                 f"“{pron}” repeats the subject of the relative clause “{rel}”: delete it",
+                                 conf, start=before[-1].start)
+
+    # `whose decision to try ... it met with little success`
+    def _whose_case(self, before, pron, p, pend, ev, lex, S):
+        """A finding, None (not this case) or False (this case, but legitimate)."""
+        j = len(before) - 1
+        while j >= 0 and len(before) - j <= 25:
+            t = before[j]
+            if t.kind in ("p", "q"):
+                if t.text in "()":
+                    j -= 1
+                    continue
+                return None
+            if t.low == "whose":
+                break
+            if t.low in ("who", "which", "that") or t.low in S.aux or t.low in S.subjpron or t.low in _PURE_SUB:
+                return None
+            j -= 1
+        else:
+            return None
+        if j < 0 or j + 1 >= len(before) or before[j].low != "whose":
+            return None
+        if j >= 1 and before[j - 1].kind == "w" and before[j - 1].low in S.prep:
+            return False                # `in whose hands it was`
+        last = before[-1]
+        if not last.cap and (g.looks_past(last.low) or last.low in S.say or last.low.endswith("ing")):
+            return False                # `whose aspect rendered it delightful`
+        noun = before[j + 1]
+        if noun.kind != "w" or noun.low in S.function:
+            return False
+        span = len(before) - (j + 1)    # words from the noun to the pronoun
+        plural = g.is_plural(noun.low, lex)
+        if (pron == "it" and plural) or (pron == "they" and not plural) or pron in ("he", "she"):
+            return False
+        if ev.stranded or not (span >= 3 or ev.strong):
+            return False
+        return self._delete_pron(p, pend, pron,
+                                 f"“{pron}” repeats “whose {noun.text} …”, the subject of the relative clause: delete it",
+                                 0.8)
+
+    # `Kremlin spokesman Dmitry Peskov he said`, `The police they detained 23 people`
+    def _np_case(self, before, after, pron, p, pend, ev, lex, S):
+        h = len(before) - 1
+        last = before[h]
+        if not g.is_content(last, lex) or last.low in S.time or last.low in S.imperatives:
+            return None
+        if not last.cap and (g.looks_past(last.low) or last.low in S.say or last.low.endswith("ing")):
+            if h == 0 or before[h - 1].low not in S.det:
+                return None
+        np = noun_phrase_back(before, h, lex)
+        if np is None or (len(np.tokens) == 1 and not np.name_headed and np.boundary in ("start", "punct", "comma")):
+            return None                 # `Doubtless it will`, `Let it be`, `Teeth he accounted`
+        if np.name_headed:
+            if pron == "they" and not np.has_and:
+                return None
+            if pron == "it" and np.has_and:
+                return None
+            if not (ev.any or ev.intrans):
+                return None
+            if len(np.tokens) == 1 and np.boundary in ("start", "punct") and (pron == "it" or not (ev.saying or ev.strong)):
+                return None             # `Oliphant he met oftener` (a fronted object), `To-day it has`
+            conf = 0.85 if (ev.saying or ev.strong) else 0.75
+            return self._delete_pron(p, pend, pron,
+                                     f"“{pron}” repeats the subject “{last.text}”: delete it", conf)
+        # a common noun: `the man he met` is a zero relative clause, so ask for more
+        plural = _plural_np(np, lex)
+        if pron == "they":
+            if not plural:
+                return None
+            if not (ev.any or np.boundary == "sub"):
+                return None
+            if np.boundary == "comma" and not (ev.strong or ev.content):
+                return None
+        elif pron == "it":
+            # `said that 14 municipalities it had restricted the use of water`
+            if not (np.boundary == "sub" and ev.filled):
+                return None
+        else:
+            return None
+        if ev.stranded or _later_finite_verb(after, ev.vg.next_i, lex):
+            return None
+        conf = 0.8 if ev.strong else 0.7
+        return self._delete_pron(p, pend, pron,
+                                 f"“{pron}” repeats the subject “{last.text}”: delete it", conf)
+
+    # `The clubs president, Aurelio Vitale, he told`, `the new rules, they will take effect`
+    def _comma_case(self, before, after, pron, p, pend, ev, lex, S):
+        start = 0
+        for k in range(len(before) - 1, -1, -1):
+            t = before[k]
+            if t.kind == "q":
+                return None
+            if t.kind == "p" and t.text in ";:—–":
+                start = k + 1
+                break
+        segs: list[list[Tok]] = [[]]
+        depth = 0
+        for t in before[start:-1]:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            if t.text == "," and depth == 0:
+                segs.append([])
+            else:
+                segs[-1].append(t)
+        if any(not s for s in segs):
+            return None
+        first = segs[0]
+        if not self._pure_np(first, lex, S):
+            return None
+        for seg in segs[1:]:
+            if not self._insertion(seg, lex, S):
+                return None
+        head = None
+        for t in first:
+            if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and t is not first[0]:
+                break
+            if t.kind in ("w", "n"):
+                head = t
+        if head is None:
+            return None
+        hl = head.low
+        has_and = any(t.low == "and" for t in first)
+        plural = has_and or g.is_plural(hl, lex) or hl in _PLURAL_WORDS
+        if pron == "they" and not (plural or hl in S.collective):
+            return None
+        if pron != "they" and plural:
+            return None
+        if not ev.any:
+            return None
+        if len(segs) == 1:
+            # `the new rules, they will`: the bare left dislocation; only a definite
+            # noun phrase (not a name: `Mr. Speaker, it was`) and never he/she
+            # (`The son of a farmer, he grew up`)
+            if pron in ("he", "she"):
+                return None
+            f0 = first[0].low
+            if f0 not in ("the", "its", "their", "his", "her", "our") and not g.looks_past(f0):
+                return None
+            if all(_is_name_tok(t) or t.low in ("the",) for t in first):
+                return None
+            return self._delete_pron(p, pend, pron,
+                                     f"“{pron}” repeats the subject “{' '.join(t.text for t in first[-3:])}”: delete it",
+                                     0.75, comma=before[-1].start)
+        if pron in ("he", "she"):
+            # the inserted phrase must name or describe a person: `Aurelio Vitale`, `a 58-year-old man`
+            if not any(self._personal(seg, lex) for seg in segs[1:]):
+                return None
+        return self._delete_pron(p, pend, pron,
+                                 f"“{pron}” repeats the subject “{head.text}” after the inserted phrase: delete it",
+                                 0.85)
+
+    @staticmethod
+    def _personal(seg: Sequence[Tok], lex) -> bool:
+        if _is_name_tok(seg[0]) and lex.zipf(seg[0].low) < 4.5:
+            return True
+        return any(t.low in ("man", "woman", "boy", "girl", "father", "mother", "son", "daughter", "player",
+                             "coach", "official", "spokesman", "spokeswoman", "minister", "director")
+                   for t in seg)
+
+    def _pure_np(self, seg: Sequence[Tok], lex, S) -> bool:
+        """The first comma segment is a subject noun phrase: no verb, not an adverbial."""
+        if not _first_token_ok(seg[0], seg[1] if len(seg) > 1 else None, lex):
+            return False
+        l0 = seg[0].low
+        if l0 in ("a", "an"):
+            return False                # `A keen sportsman, he ...`
+        if len(seg) > 1 and seg[1].kind == "w" and seg[1].low in S.prep and not g.is_plural(l0, lex) \
+                and not _is_name_tok(seg[0]):
+            return False                # `Destitute of support, it ...`, `Mindful of this, it ...`
+        if len(seg) == 1 and seg[0].cap and lex.zipf(l0) >= 3.3:
+            return False
+        if any(t.low in S.time for t in seg[:4]):
+            return False
+        last = seg[-1]
+        if last.kind == "w" and (last.low in S.prep or last.low in S.function):
+            return False
+        for k, t in enumerate(seg):
+            if t.kind == "q":
+                return False
+            if t.kind == "p" and t.text not in "()’'-&.":
+                return False
+            low = t.low
+            if low in S.aux or low in S.subjpron or low in S.objpron or low in _NEVER_IN_NP or low in ("that", "whose", "whom"):
+                return False
+            if low in S.sub and low not in S.prep:
+                return False
+            if t.kind == "w" and not t.cap and g.is_adverb(low, lex) and low not in S.prep:
+                return False
+            if low.endswith("est") and len(low) > 5 and k > 0 and seg[k - 1].low == "the":
+                return False            # `The largest city in the state, it ...`
+            if k <= 2 and low in ("first", "last", "only", "one", "former", "son", "daughter", "native", "member", "veteran"):
+                return False
+            if k > 0 and low in S.det and seg[k - 1].kind == "w" and g.is_content(seg[k - 1], lex):
+                return False            # a verb and its object: `This slows our growth`
+            if k > 0 and not t.cap and (low in S.say or (g.looks_past(low) and seg[k - 1].low not in S.det
+                                                          and seg[k - 1].kind != "n"
+                                                          and (k + 1 >= len(seg) or seg[k + 1].low in S.prep or seg[k + 1].low in S.det))):
+                return False
+        return True
+
+    def _insertion(self, seg: Sequence[Tok], lex, S) -> bool:
+        """An appositive or a non-restrictive relative clause between commas."""
+        t0 = seg[0]
+        l0 = t0.low
+        if any(t.kind == "q" for t in seg):
+            return False
+        if t0.kind == "n":
+            return len(seg) <= 3
+        if l0 in ("who", "which", "whose", "where"):
+            return True
+        if l0 in S.det and l0 not in ("that", "this", "these", "those", "all", "both", "no", "any", "each", "every"):
+            return True
+        if t0.cap and l0 not in S.function and not g.is_adverb(l0, lex):
+            return True
+        return False
+
+
+# -- MT201 ------------------------------------------------------------------------------------
+
+_I_RE = regex.compile(r"(?<=[\p{L}\p{N}][ \t]{1,3})I[ \t]+(am|was|have|had)(?![\p{L}’'])|(?<=[\p{L}\p{N}][ \t]{1,3})I(’m|'m)(?![\p{L}])")
+
+_REPL = {"am": ("is", "are"), "’m": ("is", "are"), "'m": ("is", "are"), "was": ("was", "were"),
+         "have": ("has", "have"), "had": ("had", "had")}
+
+
+class FirstPersonCalque(Rule):
+    """MT201."""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        cands = list(_I_RE.finditer(text))
+        if not cands:
+            return
+        v = voice(doc, ctx)
+        max_other = int(self.options.get("max_other_first_person", 1))
+        max_cands = int(self.options.get("max_calques", 3))
+        own = {m.start() for m in cands}
+        if v.first_person_besides(own) > max_other or len(cands) > max_cands:
+            return
+        lex = ctx.lexicon
+        S = g.sets()
+        for m in cands:
+            p = m.start()
+            s0, s1 = _sentence(doc, ctx, p)
+            before = g.tokenize(text, max(s0, p - 400), p)
+            if not before:
+                continue
+            last = before[-1]
+            if last.kind != "w" or not g.is_content(last, lex):
+                continue
+            if g.looks_past(last.low) or last.low in S.say or last.low in S.time or last.low.endswith("ing"):
+                continue
+            np = noun_phrase_back(before, len(before) - 1, lex)
+            if np is None or (len(np.tokens) == 1 and np.boundary in ("start", "punct") and not np.name_headed):
+                continue
+            after = g.tokenize(text, m.end(), min(s1, m.end() + 160))
+            if not after or after[0].kind != "w":
+                continue
+            nl = after[0].low
+            if nl in S.det or nl in S.subjpron or nl in S.objpron or nl in ("to", "that", "not", "so", "now", "today") \
+                    or after[0].cap or nl in S.time:
+                continue
+            if _later_finite_verb(after, 1, lex) or g.stranded(after, 0):
+                continue                # `the group I am moving towards is ...`: a relative clause
+            verb = m.group(1) or m.group(2)
+            sg, pl = _REPL[verb]
+            repl = pl if _plural_np(np, lex) else sg
+            head = np.subject_head.text
+            yield self.finding(
+                p, m.end(),
+                f"first person “{m.group()}” in third-person prose: the subject is “{head}” — “{repl}”",
+                fix=self.replace(p, m.end(), repl, f"replace with “{repl}”"),
+                confidence=0.85)
+
+
+# -- MT203 ------------------------------------------------------------------------------------
+
+_ACC_RE = regex.compile(r"\b([Aa]ccording[ \t]+to)[ \t]+(him|her|them)[ \t]+(?=\p{Lu})")
+_NAME_RUN = regex.compile(
+    r"\p{Lu}[\p{L}\p{M}’'\-]*\.?(?:[ \t]+(?:(?:de|da|di|del|van|von|der|la|le|du|bin|al)[ \t]+)?\p{Lu}[\p{L}\p{M}’'\-]*\.?)*")
+
+
+class AccordingToPronoun(Rule):
+    """MT203."""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        for m in _ACC_RE.finditer(text):
+            nm = _NAME_RUN.match(text, m.end())
+            if not nm:
+                continue
+            name = nm.group()
+            rest = text[nm.end():nm.end() + 3].lstrip(" \t")
+            nxt = rest[:1]
+            # `according to him Nicholas Lokker, a research assistant` (the name closes the
+            # phrase) but not `according to him Russia would win` (a clause follows)
+            if nxt and nxt not in ",.;:)—–\n!?":
+                continue
+            if name in ("I",):
+                continue
+            start = m.start(2)
+            fix = self.replace(start, m.end(), "", f"delete “{m.group(2)}”")
+            yield self.finding(start, m.end(2),
+                               f"“according to {m.group(2)} {name}”: the pronoun doubles the name — “according to {name}”",
+                               fix=fix, confidence=0.9)
