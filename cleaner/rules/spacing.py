@@ -1,0 +1,318 @@
+"""Punctuation spacing: MT103 space before punctuation, MT104 missing space after
+punctuation, MT105 repeated spaces inside a sentence.
+
+Each rule is one compiled-regex pass over ``doc.masked`` (quoted speech, URLs,
+e-mail addresses, handles and hashtags are U+E000 there, so none of it can
+match) followed by cheap local checks of the few candidates.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..document import MASK
+from ..protect import QUOTE
+from ..types import Applicability, Finding
+from . import data
+from .base import Context, Rule
+
+# -- MT103 space before punctuation ------------------------------------------------------
+
+# a word (or a closing bracket/quote, or protected text such as a URL) + spaces + one mark
+# (not after protected text: "see https://example.com ." keeps the link clickable)
+_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]”’\"'])([ \t]+)([,.;:!?])")
+_CLOSERS = "”’\""
+_OPEN_FOR = {"“": "”", "‘": "’", '"': '"', "‟": "”"}
+_EMOTICON_AFTER = set("()[]DPpOo3/\\|*")
+
+
+class SpaceBeforePunctuation(Rule):
+    """MT103: ``troops .`` / ``draw , losing`` / ``troops ”.``"""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        n = len(text)
+        for m in _SPACE_BEFORE.finditer(text):
+            ws_start, mark_pos = m.start(1), m.start(2)
+            mark = m.group(2)
+            after = text[mark_pos + 1] if mark_pos + 1 < n else "\n"
+            before = text[ws_start - 1]
+            replacement = mark
+            if mark == ",":
+                if after.isdigit() and before.isdigit():
+                    continue                                   # 1 ,000 / x ,2: not prose
+                if after.isalpha():
+                    replacement = ", "                         # draw ,losing -> draw, losing
+                elif not (after.isspace() or after in _CLOSERS):
+                    continue
+            elif mark == ".":
+                if after == "." or _spaced_ellipsis(text, mark_pos):
+                    continue                                   # ellipsis " ..." / ". . ."
+                if not (after.isspace() or after in _CLOSERS or after in ")]"):
+                    continue                                   # .NET, .com, .5, .txt
+                if after.isspace() and not _sentence_goes_on_properly(text, mark_pos + 1):
+                    continue                                   # "git add . to stage"
+                if before.isdigit() and _next_nonspace(text, mark_pos + 1).isdigit():
+                    continue                                   # 3 . 5
+            elif mark in ":;":
+                if not after.isspace():
+                    continue                                   # :) ;) :30 :-(
+                if mark == ":" and before.isdigit() and _next_nonspace(text, mark_pos + 1).isdigit():
+                    continue                                   # score 3 : 1, ratio
+                if mark == ":" and _ternary(text, mark_pos):
+                    continue
+            else:  # ! ?
+                if not (after.isspace() or after in _CLOSERS):
+                    continue                                   # (born 1520 ?), [portrait of ?]
+                if mark == "?" and _ternary(text, mark_pos):
+                    continue
+            if _line_is_marker(text, ws_start):
+                continue                                       # "1 ." list marker, lone symbol
+            fix = self.replace(ws_start, mark_pos + 1, replacement,
+                               f"remove the space before “{mark}”", Applicability.SAFE)
+            yield self.finding(ws_start, mark_pos + 1, f"space before “{mark}”", fix=fix, confidence=0.95)
+        yield from self._quote_spacing(doc)
+
+    def _quote_spacing(self, doc) -> Iterable[Finding]:
+        """Whitespace between quoted words and their closing mark (``troops ”``), or
+        after an opening curly mark (``“ Hello``).  The quote content is protected;
+        the whitespace just inside the marks is not (see ``protect``)."""
+        text = doc.text
+        n = len(text)
+        for r in doc.regions:
+            if r.kind != QUOTE:
+                continue
+            # the opening mark: whitespace then the mark, just before the content
+            o = r.start - 1
+            while o >= 0 and text[o] in " \t":
+                o -= 1
+            if o < 0 or text[o] not in _OPEN_FOR:
+                continue
+            opener = text[o]
+            closer_ch = _OPEN_FOR[opener]
+            c = r.end
+            while c < n and text[c] in " \t":
+                c += 1
+            closed = c < n and text[c] == closer_ch and c > r.end - 1
+            open_gap = r.start - o - 1
+            close_gap = c - r.end if closed else 0
+            if opener == '"':
+                # straight marks: direction is only known from the pairing; only the
+                # asymmetry "Hello " with a closer followed by a space or punctuation
+                if not closed or open_gap or not close_gap:
+                    continue
+                nxt = text[c + 1] if c + 1 < n else " "
+                if not (nxt.isspace() or nxt in ".,;:!?)"):
+                    continue                          # "'DEAR, "--was: an opening mark
+            if close_gap and closed and not _quote_char(text[r.end - 1]) and not _ellipsis_end(text, r.end):
+                nxt = text[c + 1] if c + 1 < n else " "
+                if not nxt.isalnum():
+                    fix = self.replace(r.end, c, "", f"remove the space before “{closer_ch}”",
+                                       Applicability.SAFE)
+                    yield self.finding(r.end, c + 1, f"space before the closing “{closer_ch}”",
+                                       fix=fix, confidence=0.9)
+            if open_gap and opener in "“‘‟" and not _quote_char(text[r.start]):
+                prev = text[o - 1] if o > 0 else " "
+                if not prev.isalnum():
+                    fix = self.replace(o + 1, r.start, "", f"remove the space after “{opener}”",
+                                       Applicability.SAFE)
+                    yield self.finding(o, r.start, f"space after the opening “{opener}”",
+                                       fix=fix, confidence=0.9)
+
+
+def _quote_char(ch: str) -> bool:
+    # nested marks are legitimately separated by a (thin) space: “ ‘Look,’ ”
+    return ch in "“”‘’\"'«»„‚"
+
+
+def _ellipsis_end(text: str, end: int) -> bool:
+    """Quoted words ending in an ellipsis: a space before the closing mark is usual."""
+    return text[end - 1] == "…" or text[max(0, end - 3):end] == "..."
+
+
+def _spaced_ellipsis(text: str, pos: int) -> bool:
+    """``. . .`` (the first dot of a spaced ellipsis)."""
+    return regex.match(r"\.[ \t]?\.", text[pos:pos + 4]) is not None
+
+
+def _next_nonspace(text: str, pos: int) -> str:
+    n = len(text)
+    while pos < n and text[pos] in " \t":
+        pos += 1
+    return text[pos] if pos < n else ""
+
+
+def _sentence_goes_on_properly(text: str, pos: int) -> bool:
+    """After ``word . `` the next word should start a sentence: a capital, digit,
+    quote or bracket, or the line ends."""
+    ch = _next_nonspace(text, pos)
+    if not ch or ch in "\n\r" or ch == MASK:
+        return True
+    return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–-*•"
+
+
+def _ternary(text: str, pos: int) -> bool:
+    """``a ? b : c`` on one line: code, not prose."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    line = text[lo:hi if hi >= 0 else len(text)]
+    return regex.search(r"\S \? \S[^?:\n]{0,40} : \S", line) is not None
+
+
+def _line_is_marker(text: str, ws_start: int) -> bool:
+    """The mark follows a lone list marker or symbol at the start of a line (``1 .``, ``a )``)."""
+    lo = text.rfind("\n", 0, ws_start) + 1
+    return ws_start - lo <= 2 and text[lo:ws_start].strip().isalnum()
+
+
+# -- MT104 missing space after punctuation -----------------------------------------------
+
+# word + mark + word, with no space: war.The, said,adding, however;the, Note:This,
+# what?The, said.”The / said,”he, said,“We
+_MISSING_AFTER = regex.compile(
+    r"(?<=[\p{L}\p{M}\p{N}%)\]])([.,;:!?])(?=[\p{L}])"
+    r"|(?<=[.,;:!?…" + MASK + r"])(”)(?=\p{L})"
+    r"|(?<=[\p{Ll},:;])(“)(?=[\p{L}" + MASK + r"])"
+)
+_JOINT = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]])[.,;:!?](?=[\p{L}\p{M}\p{N}])")
+_CODE_CHARS = set("{}=<>/\\_@#$&|*^~`+")
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+$")
+_WORD_AFTER = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
+_LEFT_SHAPE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]+|\d{4,}|\d+(?:s|st|nd|rd|th)|\d{1,3}(?:,\d{3})+")
+_NAMESPACES = frozenset("category file image template user talk wikipedia help portal special "
+                        "module draft media mediawiki project".split())
+_TLDS = frozenset("com org net gov edu io co uk de fr it es ru eu info biz ly me tv us ca au ua "
+                  "pt br nl ch ai app dev js py txt html htm pdf doc docx xls csv jpg png gif "
+                  "exe zip md php asp aspx xml json yaml yml".split())
+_FUNCTION_AFTER_COLON = frozenset("the a an this these those that it he she they we i you there "
+                                  "his her their our its".split())
+_TRAILING_OK = set(".,;:!?”’\"')]…")
+_LEADING_OK = set("([“‘\"'")
+
+
+class MissingSpaceAfterPunctuation(Rule):
+    """MT104: ``war.The`` / ``said,adding`` / ``however;the``."""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        n = len(text)
+        abbrevs = data.word_set("abbreviations", "abbreviations")
+        for m in _MISSING_AFTER.finditer(text):
+            pos = m.start()
+            mark = m.group()
+            if mark in "”“":
+                f = self._quote(text, pos, mark)
+                if f:
+                    yield f
+                continue
+            # the whole non-space run must be word + one mark + word (+ closing marks)
+            lo = pos
+            while lo > 0 and not text[lo - 1].isspace():
+                lo -= 1
+            hi = pos + 1
+            while hi < n and not text[hi].isspace():
+                hi += 1
+            run = text[lo:hi]
+            if MASK in run or any(ch in _CODE_CHARS for ch in run):
+                continue                                     # URLs, code, markup, entities
+            if len(_JOINT.findall(run)) != 1:
+                continue                                     # e.g.The, U.S.Army, a,b,c, 1.2.3
+            j = pos
+            while j > lo and text[j - 1] in ")]%":
+                j -= 1
+            wb = _WORD_BEFORE.search(text, lo, j)
+            wa = _WORD_AFTER.match(text, pos + 1, hi)
+            if not wb or not wa or any(ch not in _LEADING_OK for ch in text[lo:wb.start()]):
+                continue
+            left, right = wb.group(), wa.group()
+            if any(ch not in _TRAILING_OK for ch in text[wa.end():hi]):
+                continue                                     # more glued on: code-like
+            if not _LEFT_SHAPE.fullmatch(left):
+                continue                                     # a,b  x:y  v2.Beta  1.First (list)
+            if len(right) < 2 and right not in ("I", "A"):
+                continue
+            if any(c.isupper() for c in right[1:]) or (left[0].islower() and any(c.isupper() for c in left)):
+                continue                                     # Console.WriteLine, iPhone.Pro
+            low_left, low_right = left.lower(), right.lower()
+            cap_right = right[0].isupper()
+            confident = True
+            if mark == ".":
+                if not cap_right:
+                    continue                                 # file.txt, Node.js: not ours
+                if low_right in _TLDS:
+                    continue                                 # Booking.Com
+                if low_left in abbrevs or (left[0].isupper() and len(left) <= 3):
+                    confident = False                        # St.Petersburg: a space, but check
+            elif mark in "!?":
+                if not cap_right:
+                    continue                                 # he!p (OCR), nation?the (lost dash)
+            elif mark == ":":
+                if len(left) < 3 or (low_left in _NAMESPACES and left[0].isupper()):
+                    continue                                 # re:Invent, Category:People
+                if not cap_right and low_right not in _FUNCTION_AFTER_COLON:
+                    continue                                 # key:value, re:Invent
+            fix = self.replace(pos + 1, pos + 1, " ", f"add a space after “{mark}”",
+                               Applicability.SAFE if confident else Applicability.UNSAFE)
+            yield self.finding(wb.start(), wa.end(), f"no space after “{mark}”: “{left}{mark}{right}”",
+                               fix=fix, confidence=0.9 if confident else 0.75)
+
+    def _quote(self, text: str, pos: int, mark: str):
+        if mark == "”":
+            # said.”The / said,”he — a closing mark glued to the next word
+            msg, at, span = "no space after the closing quotation mark", pos + 1, (pos, pos + 2)
+        else:
+            # said,“We / said“We — an opening mark glued to the word before
+            msg, at, span = "no space before the opening quotation mark", pos, (pos - 1, pos + 1)
+            prev = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
+            if text[pos - 1].isalpha() and (not prev or len(prev.group()) < 2):
+                return None
+        fix = self.replace(at, at, " ", msg.replace("no space", "add a space"), Applicability.SAFE)
+        return self.finding(span[0], span[1], msg, fix=fix, confidence=0.85)
+
+
+# -- MT105 repeated spaces ------------------------------------------------------------------
+
+# two or more spaces between two words (or after a comma/semicolon) on one line
+_REPEATED = regex.compile(r"(?<=[\p{L}\p{M}\p{N},;%)\]”’])( {2,})(?=[\p{L}\p{N}(“‘])")
+_RUNS = regex.compile(r"(?:\S) {2,}(?=\S)|\t")
+
+
+class RepeatedSpaces(Rule):
+    """MT105: ``the  report`` — a doubled space between words inside a sentence."""
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.masked
+        max_run = self.options.get("max_run", 3)
+        for m in _REPEATED.finditer(text):
+            s, e = m.span(1)
+            if e - s > max_run:
+                continue                                     # column alignment
+            lo = text.rfind("\n", 0, s) + 1
+            hi = text.find("\n", e)
+            hi = len(text) if hi < 0 else hi
+            line = text[lo:hi]
+            if line[:1] in " \t" or len(_RUNS.findall(line)) > 1:
+                continue                                     # indented / tabular / preformatted
+            if _column_aligned(text, lo, hi, s - lo, e - lo):
+                continue
+            fix = self.replace(s, e, " ", "collapse to one space", Applicability.SAFE)
+            yield self.finding(s, e, "repeated space inside a sentence", fix=fix, confidence=0.9)
+
+
+def _column_aligned(text: str, lo: int, hi: int, s: int, e: int) -> bool:
+    """A neighbouring line has a gap of 2+ spaces ending in the same column: a table."""
+    for a, b in _neighbour_lines(text, lo, hi):
+        line = text[a:b]
+        if len(line) > e and line[e - 2:e] == "  " and line[e] != " ":
+            return True
+    return False
+
+
+def _neighbour_lines(text: str, lo: int, hi: int):
+    if lo > 0:
+        p = text.rfind("\n", 0, lo - 1) + 1
+        yield p, lo - 1
+    if hi < len(text):
+        q = text.find("\n", hi + 1)
+        yield hi + 1, (len(text) if q < 0 else q)
