@@ -493,3 +493,31 @@ def test_live_local_mode_uses_the_fetched_installation(tmp_path):
     assert r.returncode == 1, r.stderr
     found = [f for f in json.loads(r.stdout) if f["rule"] == "LT:HE_VERB_AGR"]
     assert [f["offset"] for f in found] == [text.index("go ")]
+
+
+def test_fix_with_unreachable_server_still_fixes(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("The deal was signed.Macronwho kept talking.\n", encoding="utf-8")
+    q = tmp_path / "b.txt"
+    q.write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    plain = run_cli("fix", str(q))
+    r = run_cli("fix", "--languagetool", f"http://127.0.0.1:{_free_port()}", str(p))
+    assert r.returncode == plain.returncode
+    assert p.read_text(encoding="utf-8") == q.read_text(encoding="utf-8")
+    assert r.stderr.count("mtclean: warning:") == 1
+
+
+@pytest.mark.languagetool
+@needs_server
+def test_live_config_key_and_environment_precedence(tmp_path):
+    (tmp_path / ".mtclean.toml").write_text(f'languagetool = "{LT_URL}"\n', encoding="utf-8")
+    a = tmp_path / "a.txt"
+    a.write_text("Yesterday he go to the market.\n", encoding="utf-8")
+    rules = lambda r: {f["rule"] for f in json.loads(r.stdout)}
+    r = run_cli("check", "--format", "json", "a.txt", cwd=tmp_path)
+    assert "LT:HE_VERB_AGR" in rules(r)                                        # from the configuration
+    r = run_cli("check", "--format", "json", "a.txt", cwd=tmp_path, env={lt.ENV_URL: "off"})
+    assert not {x for x in rules(r) if x.startswith("LT:")}                    # environment beats config
+    r = run_cli("check", "--format", "json", "--languagetool", LT_URL, "a.txt", cwd=tmp_path,
+                env={lt.ENV_URL: "off"})
+    assert "LT:HE_VERB_AGR" in rules(r)                                        # option beats environment
