@@ -27,7 +27,7 @@ _TOKEN = regex.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tok:
     start: int
     end: int
@@ -228,7 +228,7 @@ def object_filled(toks: Sequence[Tok], k: int, lex) -> bool:
     seen = 0
     while j < n and seen < 4 and toks[j].kind in ("w", "n") and toks[j].low not in S.prep \
             and toks[j].low not in S.aux and toks[j].low not in S.coord and toks[j].low not in S.sub:
-        if toks[j].low in S.time:
+        if toks[j].low in S.time and toks[j].low not in ("earlier", "later", "ago", "now", "then", "today", "half", "second"):
             return False
         if looks_past(toks[j].low) and seen:
             return False
@@ -261,6 +261,22 @@ def infinitive_or_that_ahead(toks: Sequence[Tok], k: int, limit: int = 8) -> boo
             return False
         if t.low in ("to", "that", "for"):
             return True
+    return False
+
+
+def infinitive_ahead(toks: Sequence[Tok], k: int, limit: int = 12) -> bool:
+    """Whether a ``to`` + verb follows within the clause (a gap may sit in it:
+    ``which she walked about the lawn to enjoy``)."""
+    S = sets()
+    end = min(len(toks), k + limit)
+    for j in range(k, end):
+        t = toks[j]
+        if t.kind in ("p", "q"):
+            return False
+        if t.low == "to" and j + 1 < len(toks):
+            nx = toks[j + 1]
+            if nx.kind == "w" and not nx.cap and nx.low not in S.det and nx.low not in S.num:
+                return True
     return False
 
 

@@ -89,7 +89,11 @@ def _first_token_ok(t: Tok, nxt: Tok | None, lex) -> bool:
 
 
 def _is_name_tok(t: Tok) -> bool:
-    return t.kind == "w" and t.cap and t.low not in g.sets().function
+    if not (t.kind == "w" and t.cap and t.low not in g.sets().function):
+        return False
+    if "-" in t.text and any(part[:1].islower() for part in t.text.split("-")[1:]):
+        return False                    # `By-and-by`, `To-day`
+    return True
 
 
 def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
@@ -131,6 +135,10 @@ def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
             # a determiner right after a content word starts an object: `told the police`
             if i >= 2:
                 pv = toks[i - 2]
+                if pv.kind == "w" and pv.low in S.say and not pv.cap:
+                    i -= 1              # `said the police they ...`: a complement clause without `that`
+                    boundary = "sub"
+                    break
                 if pv.kind == "w" and g.is_content(pv, lex) and pv.low != "such":
                     return None
             i -= 1
@@ -248,6 +256,7 @@ class _Evidence:
 
     def __init__(self, toks: Sequence[Tok], i: int, lex, pron: str):
         S = g.sets()
+        self.toks = toks
         self.vg = vg = g.verb_group(toks, i, lex)
         self.ok = vg is not None
         self.filled = self.passive = self.saying = self.copula = self.content = self.intrans = False
@@ -278,7 +287,8 @@ class _Evidence:
                         (nxt.kind == "w" and nxt.cap and nlow not in S.function) or \
                         (nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux and not g.looks_past(nlow)):
                     self.saying = True
-            if any(a in S.be for a in vg.aux) and g.is_participle(verb) and nlow not in ("to", "not", "that", "by") \
+            if any(a in S.be for a in vg.aux) and g.is_participle(verb) and nlow not in ("to", "not", "that") \
+                    and not (nlow == "by" and verb in S.complement) \
                     and nlow not in S.aux and not (nlow in S.prep and vg.next_i + 1 < n and toks[vg.next_i + 1].low.endswith("ing")):
                 self.passive = True
             if vg.particle:
@@ -292,7 +302,7 @@ class _Evidence:
                 ap = toks[vg.next_i + 1]
                 if g.object_filled(toks, vg.next_i + 1, lex) or ap.kind == "n" or \
                         (ap.kind == "w" and (g.is_content(ap, lex) or ap.low in S.det)):
-                    self.intrans = not g.infinitive_or_that_ahead(toks, vg.next_i + 1, 12)
+                    self.intrans = not g.infinitive_ahead(toks, vg.next_i + 1)
             if not compl and not end and nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux \
                     and not g.looks_past(nlow) and not nxt.cap:
                 self.content = True
@@ -357,20 +367,20 @@ class ResumptivePronoun(Rule):
             s0, s1 = _sentence(doc, ctx, p)
             if s0 > p:
                 continue
-            before = g.tokenize(text, max(s0, p - 400), p)
+            after = g.tokenize(text, m.end(), min(s1, m.end() + 150))
+            ev = _Evidence(after, 0, lex, pron)
+            if not ev.ok or ev.parenthetical or ev.contraction:
+                continue
+            before = g.tokenize(text, max(s0, p - 300), p)
             if not before:
                 continue
-            after = g.tokenize(text, m.end(), min(s1, m.end() + 200))
-            found = self._judge(before, after, pron, p, m.end(), lex, S)
+            found = self._judge(before, after, ev, pron, p, m.end(), lex, S)
             if found is not None:
                 yield found
 
     # ------------------------------------------------------------------------------------
-    def _judge(self, before, after, pron, p, pend, lex, S):
+    def _judge(self, before, after, ev, pron, p, pend, lex, S):
         last = before[-1]
-        ev = _Evidence(after, 0, lex, pron)
-        if not ev.ok or ev.parenthetical or ev.contraction:
-            return None
         if last.kind == "p" and last.text == ",":
             return self._comma_case(before, after, pron, p, pend, ev, lex, S)
         if last.kind not in ("w", "n"):
@@ -410,7 +420,9 @@ class ResumptivePronoun(Rule):
                 return None
         if ev.stranded:
             return None
-        if not (ev.strong or ev.copula):
+        plural_object = ev.content and ev.vg is not None and ev.vg.next_i < len(ev.toks) and \
+            g.is_plural(ev.toks[ev.vg.next_i].low, lex) and not g.infinitive_ahead(ev.toks, ev.vg.next_i)
+        if not (ev.strong or ev.copula or plural_object):
             return None
         conf = 0.85 if ev.strong else 0.7
         return self._delete_pron(p, pend, pron,
