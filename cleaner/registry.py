@@ -79,7 +79,9 @@ def parse_rule_file(path: Path) -> LoadedRule:
     import re
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        from .tomlcache import loads_file   # parsed tables cached across runs (start-up time)
+
+        data = loads_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise _err(path, "file", f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:

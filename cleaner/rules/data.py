@@ -15,9 +15,9 @@ from ..paths import rules_dir
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict[str, Any]:
-    path = rules_dir() / "data" / f"{name}.toml"
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    from ..tomlcache import loads_file   # parsed tables cached across runs (start-up time)
+
+    return loads_file(rules_dir() / "data" / f"{name}.toml")
 
 
 @lru_cache(maxsize=None)

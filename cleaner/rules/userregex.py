@@ -13,7 +13,9 @@ class UserRegexError(ValueError):
 
 def compile_user_regex(pattern: str, *, where: str = "pattern", flags: int = 0) -> "regex.Pattern":
     try:
-        return regex.compile(pattern, flags | regex.V1)
+        from ..regexcache import compile as cached_compile   # persistent: start-up time
+
+        return cached_compile(pattern, flags | regex.V1)
     except regex.error as exc:
         raise UserRegexError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
 

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Start-up time of ``mtclean check`` on a one-page Markdown file, beside
+``codespell`` on the same file in the same run — what a pre-commit hook feels.
+
+The page is built from the seed article (``seeds/``): front matter, headings,
+a list, a blockquote, links, inline code and a fenced block around ~3.5 KB of
+prose, written to ``bench/out/page.md``.  Each tool runs as a real process (its
+console script next to this interpreter), output discarded, after one untimed
+warm-up run (mtclean's lexicon cache, the OS file cache); the median and best
+of ``--runs`` wall times are printed, with the 150 ms budget.
+
+    .venv/bin/python bench/startup.py              # table
+    .venv/bin/python bench/startup.py --runs 31 --json
+    .venv/bin/python bench/startup.py --importtime # where mtclean's import time goes
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+BUDGET_MS = 150.0
+
+
+def tool(name: str) -> str:
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"startup.py: {name} not found (install the 'test' extra)")
+    return found
+
+
+def build_page() -> Path:
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+    paras = [p.strip() for p in re.split(r"\n\s*\n", seed) if len(p.strip()) > 80]
+    body, size = [], 0
+    for p in paras:
+        if size > 3500:
+            break
+        body.append(p)
+        size += len(p)
+    parts = ["---", "title: A one-page article", "tags: [news, sample]", "---", "",
+             "# " + body[0].split(".")[0][:70], "",
+             "*Published by the newsroom.* See [the source](https://example.com/news/article) and "
+             "`mtclean check` for details.", ""]
+    for i, p in enumerate(body[1:], 1):
+        if i == 2:
+            parts += ["## Background", ""]
+        if i == 3:
+            parts += ["> " + p, ""]
+            continue
+        parts += [p, ""]
+    parts += ["- first point of the summary", "- second point, with a [link](https://example.com)", "",
+              "```bash", "mtclean check docs/", "```", ""]
+    OUT.mkdir(exist_ok=True)
+    page = OUT / "page.md"
+    page.write_text("\n".join(parts), encoding="utf-8")
+    return page
+
+
+def timed(argv: list[str], runs: int) -> list[float]:
+    env = dict(os.environ, NO_COLOR="1")
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)   # warm-up
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def importtime(page: Path) -> str:
+    env = dict(os.environ, NO_COLOR="1")
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                        "import sys; from cleaner.cli import main; sys.argv=['mtclean','check',%r]; main()" % str(page)],
+                       capture_output=True, text=True, env=env)
+    rows = []
+    for line in r.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (.*)", line)
+        if m:
+            rows.append((int(m.group(2)), int(m.group(1)), m.group(3)))
+    rows.sort(reverse=True)
+    return "\n".join(f"{c / 1000:8.1f} ms cumulative {s / 1000:6.1f} ms self  {name}" for c, s, name in rows[:25])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=21)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--importtime", action="store_true", help="also print mtclean's slowest imports")
+    args = ap.parse_args(argv)
+    page = build_page()
+    rows = {}
+    for name, cmd in (("mtclean check", [tool("mtclean"), "check", str(page)]),
+                      ("codespell", [tool("codespell"), str(page)]),
+                      ("python -c pass", [sys.executable, "-c", "pass"])):
+        t = timed(cmd, args.runs)
+        rows[name] = {"median_ms": round(statistics.median(t), 1), "best_ms": round(min(t), 1), "runs": len(t)}
+    result = {"file": str(page.relative_to(ROOT)), "bytes": page.stat().st_size, "budget_ms": BUDGET_MS,
+              "tools": rows, "within_budget": rows["mtclean check"]["median_ms"] < BUDGET_MS}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"one-page Markdown file: {result['file']} ({result['bytes']} bytes), {args.runs} runs each\n")
+        print(f"{'command':<16} {'median':>9} {'best':>9}")
+        for name, r in rows.items():
+            print(f"{name:<16} {r['median_ms']:>7.1f}ms {r['best_ms']:>7.1f}ms")
+        m, c = rows["mtclean check"]["median_ms"], rows["codespell"]["median_ms"]
+        print(f"\nmtclean / codespell: {m / c:.2f}x   budget {BUDGET_MS:.0f} ms: "
+              f"{'within' if result['within_budget'] else 'OVER'}")
+    if args.importtime:
+        print("\nslowest imports of `mtclean check` (python -X importtime):")
+        print(importtime(page))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The start-up caches (compiled regexes, parsed TOML, lexicon table) are pure
+optimisations: same results as without them, invalidated when their source
+changes, and harmless when corrupt."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import regex
+
+from cleaner import lexicon, regexcache, tomlcache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_py(code: str, cache: Path, **env) -> str:
+    e = dict(os.environ, MTCLEAN_CACHE_DIR=str(cache), **env)
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=e, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+REGEX_PROBE = """
+    from cleaner.regexcache import compile
+    import regex
+    p = compile(r"(?i:(?P<v>assist(?:s|ed)?)\\s+(?:to|at))\\s+the\\b", regex.V1)
+    m = p.search("They ASSISTED to the meeting")
+    print(m.span(), m.group("v"), p.groupindex["v"], p.flags & regex.V1 != 0)
+"""
+
+
+def test_regex_cache_gives_identical_patterns_across_processes(tmp_path):
+    first = run_py(REGEX_PROBE, tmp_path)
+    files = list(tmp_path.glob("regex-*.marshal"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    second = run_py(REGEX_PROBE, tmp_path)
+    assert first == second == "(5, 20) ASSISTED 1 True\n"
+    files[0].write_bytes(b"\x00garbage")                   # corrupt: falls back, rewrites
+    assert run_py(REGEX_PROBE, tmp_path) == first
+    assert run_py(REGEX_PROBE, tmp_path, MTCLEAN_NO_REGEX_CACHE="1") == first
+
+
+def test_regex_cache_in_process_matches_regex(monkeypatch, tmp_path):
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regexcache, "_store", None)
+    pat = r"\b(\w+)\s+\1\b"
+    a = regexcache.compile(pat, regex.I)
+    b = regexcache.compile(pat, regex.I)        # from the store this time
+    assert a.pattern == b.pattern == pat
+    assert b.findall("the The cat sat sat") == regex.compile(pat, regex.I).findall("the The cat sat sat")
+    monkeypatch.setattr(regexcache, "_dirty", False)
+
+
+def test_toml_cache_follows_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tomlcache, "_store", None)
+    f = tmp_path / "r.toml"
+    f.write_text('code = "MT101"\nlist = [1, 2]\n', encoding="utf-8")
+    a = tomlcache.loads_file(f)
+    a["list"].append(3)                                     # callers may mutate their copy
+    assert tomlcache.loads_file(f) == {"code": "MT101", "list": [1, 2]}
+    f.write_text('code = "MT102"\n', encoding="utf-8")
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10_000_000))
+    assert tomlcache.loads_file(f) == {"code": "MT102"}
+    f.write_text('code = \n', encoding="utf-8")
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 20_000_000))
+    import tomllib
+
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomlcache.loads_file(f)
+    d = tmp_path / "d.toml"
+    d.write_text("when = 1979-05-27\n", encoding="utf-8")  # dates cannot be marshalled: still parsed
+    assert str(tomlcache.loads_file(d)["when"]) == "1979-05-27"
+    monkeypatch.setattr(tomlcache, "_dirty", False)
+
+
+def test_rule_registry_is_the_same_with_and_without_caches(tmp_path):
+    probe = """
+        from cleaner.registry import all_rules
+        import cleaner
+        rules = all_rules()
+        print(sorted(rules), [(f.rule, f.span.start) for f in cleaner.check(open("seeds/000_0d79818c9da73b44.txt").read())])
+    """
+    cold = run_py(probe, tmp_path, MTCLEAN_NO_TOML_CACHE="1", MTCLEAN_NO_REGEX_CACHE="1")
+    assert run_py(probe, tmp_path) == cold
+    assert run_py(probe, tmp_path) == cold               # warm caches
+
+
+def test_lexicon_table_round_trip():
+    entries = {"the": 77, "infrastructure": 45, "naïve": 30, "don't": 62}
+    table = lexicon.MappedTable(lexicon.build_table(entries))
+    assert len(table) == 4
+    for w, z in entries.items():
+        assert table.get(w) == z / 10 and w in table
+    assert table.get("absent") is None and "absent" not in table and table.get("\ud800") is None
+    lex = lexicon.Lexicon(table)
+    assert lex.zipf("Don’t".lower().replace("’", "'")) == 6.2 and lex.zipf("nothing") == 0.0
