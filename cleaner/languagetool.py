@@ -424,9 +424,17 @@ def merge(mtclean: Sequence[Finding], lt: Sequence[Finding]) -> list[Finding]:
     mt = [f for f in mtclean if not f.rule.startswith(PREFIX + ":")]
     notes: dict[int, list[str]] = {}
     kept: list[Finding] = []
-    starts = sorted(range(len(mt)), key=lambda i: mt[i].span.start)
+    order = sorted(range(len(mt)), key=lambda i: mt[i].span.start)
+    starts = [mt[i].span.start for i in order]
+    longest = max((len(f.span) for f in mt), default=0)
     for f in lt:
-        hits = [i for i in starts if _same_text(mt[i].span, f.span)]
+        hits = []
+        j = bisect.bisect_right(starts, f.span.end) - 1
+        while j >= 0 and starts[j] >= f.span.start - longest:
+            i = order[j]
+            if _same_text(mt[i].span, f.span):
+                hits.append(i)
+            j -= 1
         if hits:
             note = f"also LanguageTool {f.rule[len(PREFIX) + 1:]}"
             for i in hits:

@@ -188,6 +188,22 @@ def test_merge_keeps_adjacent_but_distinct_spans():
     assert {f.rule for f in out} == {"MT101", "LT:X", "LT:Y"}
 
 
+_spans = st.builds(lambda s, n: Span(s, s + n), st.integers(0, 60), st.integers(0, 6))
+
+
+@given(st.lists(_spans, max_size=8), st.lists(_spans, max_size=8))
+def test_merge_property(mt_spans, lt_spans):
+    mt = [Finding("MT101", "x", s, "m") for s in mt_spans]
+    ltf = [Finding("LT:X", "x", s, "m") for s in lt_spans]
+    out = lt.merge(mt, ltf)
+    kept = [f.span for f in out if f.rule == "LT:X"]
+    assert sorted(kept) == sorted(s for s in lt_spans if not any(lt._same_text(m, s) for m in mt_spans))
+    assert sorted(f.span for f in out if f.rule == "MT101") == sorted(mt_spans)
+    for f in out:
+        if f.rule == "MT101":
+            assert bool(f.notes) == any(lt._same_text(f.span, s) for s in lt_spans)
+
+
 def test_selection_semantics():
     s = Settings()
     assert lt.code_enabled("LT:HE_VERB_AGR", s)
