@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import example, given, note
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 import cleaner
@@ -203,6 +204,36 @@ def test_quoted_speech_is_byte_identical_after_fix(built: Built):
     assert not any(prot.overlaps(f.span) for f in cleaner.check(text))
 
 
+@pytest.mark.slow
+@settings(max_examples=600)
+@given(quoted_texts())
+def test_quoted_speech_is_byte_identical_after_fix_many(built: Built):
+    test_quoted_speech_is_byte_identical_after_fix.hypothesis.inner_test(built)
+
+
+SHARED_CLEAN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "clean"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "limit"), [("news.txt", None), ("speeches.txt", 1_500_000),
+                                             ("books.txt", 1_500_000)])
+def test_real_prose_quotations_survive_fix(name: str, limit: int | None):
+    """Real published prose, full of quotations: every protected region (quotes, URLs...)
+    is byte-identical after fixing with unsafe fixes."""
+    path = SHARED_CLEAN / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    text = path.read_text(encoding="utf-8")
+    if limit:
+        text = text[:text.rfind("\n\n", 0, limit)]
+    regions = Protection(find_regions(text)).spans
+    assert len(regions) > 100
+    result = cleaner.fix(text, unsafe=True)
+    assert not edits_touch([(r.start, r.end) for r in regions], result.edits)
+    assert appears_in_order(result.text, [text[r.start:r.end] for r in regions])
+    assert not result.refused
+
+
 def test_quoted_speech_property_is_not_vacuous():
     """The generator's artifacts are really fixed outside quotes (guards test 1)."""
     text = ("Macron met Biden. Macronwho kept an open line, the world order. is headed down. "
@@ -248,18 +279,72 @@ def test_fix_is_idempotent(text: str, unsafe: bool):
 # 3. Locality
 # ---------------------------------------------------------------------------------------------
 
-@given(st.one_of(paragraphs_of_prose, quoted_texts().map(lambda b: b.text)), st.booleans())
+def _slide(seq: str, lo: int, hi: int) -> tuple[int, int]:
+    """How far a deletion of ``seq[lo:hi]`` (or an insertion of it, in the new text) can
+    slide left and right and still describe the same change ("aXa" minus "Xa" == minus "aX")."""
+    left = 0
+    while lo - left - 1 >= 0 and seq[lo - left - 1] == seq[hi - left - 1]:
+        left += 1
+    right = 0
+    while hi + right < len(seq) and seq[lo + right] == seq[hi + right]:
+        right += 1
+    return left, right
+
+
+def diff_outside_edits(before: str, after: str, spans: list[Span]) -> list[str]:
+    """difflib changes of ``before`` -> ``after`` that no edit span can explain.  A deletion
+    or insertion inside repeated text is ambiguous, so it may slide to any equivalent place."""
+    problems = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "delete":
+            left, right = _slide(before, i1, i2)
+        elif tag == "insert":
+            left, right = _slide(after, j1, j2)
+        else:
+            left = right = 0
+        ok = any(max(s.start - i1, -left) <= min(s.end - i2, right) for s in spans)
+        if not ok:
+            problems.append(f"{tag} {before[i1:i2]!r}->{after[j1:j2]!r} at {i1}..{i2}")
+    return problems
+
+
+@st.composite
+def unrepeated_texts(draw) -> str:
+    """Prose and quotations in which no snippet repeats: repeated text makes a diff
+    ambiguous (which copy of a duplicated phrase was deleted?)."""
+    chunks = draw(st.lists(chunk, min_size=1, max_size=20, unique=True))
+    out = []
+    while chunks:
+        n = draw(st.integers(1, 4))
+        sent, chunks = sentence(chunks[:n]), chunks[n:]
+        style = draw(st.sampled_from([None, None, "curly", "straight", "guillemets"]))
+        if style:
+            o, c = STYLES[style]
+            sent = o + sent + c + " he said."
+        out.append(sent + draw(st.sampled_from([" ", " ", "\n\n"])))
+    return "".join(out).rstrip()
+
+
+@given(unrepeated_texts(), st.booleans())
+@example("Macronwho kept an open line Macronwho kept an open line.", True)
 def test_single_pass_changes_only_inside_edit_spans(text: str, unsafe: bool):
+    """Exactly: the output is the input with the reported edits applied.  Independently
+    (difflib): every changed stretch of the input lies inside a reported edit."""
     result = cleaner.fix(text, unsafe=unsafe, max_passes=1)
     edits = result.edits
     assert apply_edits(text, edits) == result.text
     spans = [e.span for e in edits]
-    matcher = difflib.SequenceMatcher(None, text, result.text, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        assert any(s.start <= i1 and i2 <= s.end for s in spans), (
-            f"{tag} {text[i1:i2]!r}->{result.text[j1:j2]!r} at {i1}..{i2} is outside every edit {spans}")
+    assert not diff_outside_edits(text, result.text, spans), spans
+
+
+def test_diff_outside_edits_can_fail():
+    assert diff_outside_edits("abc def", "abc xdef", [Span(0, 1)])
+    assert not diff_outside_edits("abc def", "abc xdef", [Span(4, 4)])
+    assert not diff_outside_edits("ab ab.", "ab.", [Span(2, 5)])      # slid deletion of a repeat
+    assert diff_outside_edits("ab ab. cd", "ab. c", [Span(2, 5)])
 
 
 # ---------------------------------------------------------------------------------------------
