@@ -29,8 +29,6 @@ Keys (``.mtclean.toml`` has them at the top level)::
 """
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -122,6 +120,8 @@ class Overrides:
 # -- reading and validating ------------------------------------------------------
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -477,6 +477,8 @@ def match_glob(pattern: str, rel: str) -> bool:
     crosses folders; ``dir/`` and ``dir/**`` match everything below ``dir``);
     a pattern without one against every path component, so ``drafts`` or
     ``*.gen.md`` match at any depth."""
+    import fnmatch
+
     pattern = pattern.strip()
     if pattern.startswith("./"):
         pattern = pattern[2:]
