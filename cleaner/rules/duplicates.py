@@ -133,7 +133,8 @@ def find_teasers(text: str) -> list[tuple[int, int, int, int]]:
                 sep = 1 if text[p - 1] in " \t" else 0
                 seg = text[q:p - sep]
                 e = p + len(seg)
-                if (text.startswith(seg, p) and (e >= n or not text[e].isalnum())
+                if (text.startswith(seg, p)
+                        and (e >= n or not text[e].isalnum() or (text[e].isupper() and text[e - 1].islower()))
                         and "\n" not in seg and MASK not in seg and _teaser_like(seg, sep)):
                     out.append((q, p - sep, p - sep, e))
                     last_end = e

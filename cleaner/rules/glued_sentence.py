@@ -45,7 +45,8 @@ def _vocab():
     d = data.load("camel_case_accept")
     accept = frozenset(w.lower() for w in d["accept"])
     return (accept, frozenset(d["name_prefixes"]), frozenset(d["lowercase_prefixes"]),
-            frozenset(d["code_prefixes"]), frozenset(d["starters"]), frozenset(d["particles"]))
+            frozenset(d["code_prefixes"]), frozenset(d["starters"]), frozenset(d["particles"]),
+            frozenset(d["acronym_suffixes"]))
 
 
 def _accepted(word: str, accept: frozenset[str], user: frozenset[str]) -> bool:
@@ -60,7 +61,7 @@ class GluedSentence(Rule):
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         text = doc.masked
         n = len(text)
-        accept, name_prefixes, low_prefixes, code_prefixes, starters, particles = _vocab()
+        accept, name_prefixes, low_prefixes, code_prefixes, starters, particles, tech_suffixes = _vocab()
         user = frozenset(w.lower() for w in ctx.accept) | ctx.accept
         lex = ctx.lexicon
         opts = self.options
@@ -98,9 +99,23 @@ class GluedSentence(Rule):
                 names = doc.standalone_names
             if counts[word] > 1:
                 continue                                  # a name the document repeats
-            # the right half: a capitalised word (or the pronoun I), not an acronym
+            # the right half: a capitalised word (or the pronoun I), or an acronym
+            if regex.fullmatch(r"\p{Lu}{2,6}", right):
+                # newsEU leaders: a common lowercase word, then an acronym the document
+                # uses on its own or a very common one; never OS/TV/ID... (webOS, fireTV)
+                if (left[0].islower() and len(left) >= 4 and lex.zipf(left) >= long_zipf
+                        and right not in tech_suffixes
+                        and (right in names or lex.zipf(right) >= 4.0)
+                        and not (left in code_prefixes or left.lower() in low_prefixes)):
+                    if teasers is None:
+                        teasers = teaser_positions(doc)
+                    if s + i not in teasers:
+                        fix = self.replace(s + i, s + i, " ", f"split into “{left} {right}”", Applicability.UNSAFE)
+                        yield self.finding(s, e, f"“{word}”: “{left}” and “{right}” run together",
+                                           fix=fix, confidence=0.75)
+                continue
             if not (regex.fullmatch(r"\p{Lu}[\p{Ll}\p{M}]+", right) or right in ("I", "A")):
-                continue                                  # macOS, SpaceX, RepresentUS
+                continue                                  # SpaceX, RepresentUS, macOSX
             starter = right in starters
             zr = lex.zipf(right)
             right_known = zr >= min_zipf or right in names
@@ -112,8 +127,8 @@ class GluedSentence(Rule):
                     continue                              # toString, onClick, useState
                 if not (zl >= min_zipf or _known_form(lex, left, min_zipf)):
                     continue
-                if not (starter or right == "I" or right_known):
-                    continue
+                if not (starter or right == "I" or right_known or (zl >= 5.0 and len(right) >= 4)):
+                    continue                              # "moreZidane": a very common word, then a name
             else:
                 if len(left) < 3 or not (zl >= min_zipf or left_name):
                     continue

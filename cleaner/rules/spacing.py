@@ -7,6 +7,7 @@ match) followed by cheap local checks of the few candidates.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -49,8 +50,13 @@ class SpaceBeforePunctuation(Rule):
             elif mark == ".":
                 if after == "." or _spaced_ellipsis(text, mark_pos):
                     continue                                   # ellipsis " ..." / ". . ."
-                if not (after.isspace() or after in _CLOSERS or after in ")]"):
-                    continue                                   # .NET, .com, .5, .txt
+                if after.isupper():
+                    w = _WORD_AFTER.match(text, mark_pos + 1)
+                    if not w or w.group() not in _starters():
+                        continue                               # .NET, .Net
+                    replacement = ". "                         # collapsed .The talks
+                elif not (after.isspace() or after in _CLOSERS or after in ")]"):
+                    continue                                   # .com, .5, .txt
                 if after.isspace() and not _sentence_goes_on_properly(text, mark_pos + 1):
                     continue                                   # "git add . to stage"
                 if before.isdigit() and _next_nonspace(text, mark_pos + 1).isdigit():
@@ -121,9 +127,19 @@ class SpaceBeforePunctuation(Rule):
                                        fix=fix, confidence=0.9)
 
 
+@lru_cache(maxsize=1)
+def _starters() -> frozenset[str]:
+    return frozenset(data.load("camel_case_accept")["starters"])
+
+
 def _quote_char(ch: str) -> bool:
     # nested marks are legitimately separated by a (thin) space: “ ‘Look,’ ”
     return ch in "“”‘’\"'«»„‚"
+
+
+def _token_len(text: str, pos: int) -> int:
+    m = _RUN.match(text, pos)
+    return len(m.group()) if m else 0
 
 
 def _ellipsis_end(text: str, end: int) -> bool:
@@ -175,6 +191,7 @@ _MISSING_AFTER = regex.compile(
     r"|(?<=[.,;:!?…" + MASK + r"])(”)(?=\p{L})"
     r"|(?<=[\p{Ll},:;])(“)(?=[\p{L}" + MASK + r"])"
 )
+_RUN = regex.compile(r"\S+")
 _JOINT = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]])[.,;:!?](?=[\p{L}\p{M}\p{N}])")
 _CODE_CHARS = set("{}=<>/\\_@#$&|*^~`+")
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+$")
@@ -198,6 +215,7 @@ class MissingSpaceAfterPunctuation(Rule):
         text = doc.masked
         n = len(text)
         abbrevs = data.word_set("abbreviations", "abbreviations")
+        starters = _starters()
         for m in _MISSING_AFTER.finditer(text):
             pos = m.start()
             mark = m.group()
@@ -244,6 +262,8 @@ class MissingSpaceAfterPunctuation(Rule):
                     continue                                 # Booking.Com
                 if low_left in abbrevs or (left[0].isupper() and len(left) <= 3):
                     confident = False                        # St.Petersburg: a space, but check
+                elif left[0].isupper() and right not in starters:
+                    confident = False                        # String.Format may be code
             elif mark in "!?":
                 if not cap_right:
                     continue                                 # he!p (OCR), nation?the (lost dash)
@@ -256,6 +276,30 @@ class MissingSpaceAfterPunctuation(Rule):
                                Applicability.SAFE if confident else Applicability.UNSAFE)
             yield self.finding(wb.start(), wa.end(), f"no space after “{mark}”: “{left}{mark}{right}”",
                                fix=fix, confidence=0.9 if confident else 0.75)
+
+        yield from self._straight_quotes(doc)
+
+    def _straight_quotes(self, doc) -> Iterable[Finding]:
+        """``said,"We`` / ``here."She``: straight marks glued to the narrative,
+        where the engine's quote pairing tells which mark opens and which closes."""
+        text = doc.text
+        n = len(text)
+        for r in doc.regions:
+            if r.kind != QUOTE or r.start < 2 or text[r.start - 1] != '"':
+                continue
+            o = r.start - 1
+            if text[o - 1] in ",:":
+                fix = self.replace(o, o, " ", "add a space before the opening quotation mark", Applicability.SAFE)
+                yield self.finding(o - 1, o + 1, "no space before the opening quotation mark", fix=fix,
+                                   confidence=0.85)
+            c = r.end
+            if (c + 1 < n and text[c] == '"' and text[c + 1].isalpha() and text[c - 1] in ".,!?"
+                    and not _ellipsis_end(text, c) and not doc.is_protected(c + 1)
+                    and '"' not in text[c + 1:c + 1 + _token_len(text, c + 1)]):
+                fix = self.replace(c + 1, c + 1, " ", "add a space after the closing quotation mark",
+                                   Applicability.SAFE)
+                yield self.finding(c, c + 2, "no space after the closing quotation mark", fix=fix,
+                                   confidence=0.85)
 
     def _quote(self, text: str, pos: int, mark: str):
         if mark == "”":
@@ -275,7 +319,7 @@ class MissingSpaceAfterPunctuation(Rule):
 
 # two or more spaces between two words (or after a comma/semicolon) on one line
 _REPEATED = regex.compile(r"(?<=[\p{L}\p{M}\p{N},;%)\]”’])( {2,})(?=[\p{L}\p{N}(“‘])")
-_RUNS = regex.compile(r"(?:\S) {2,}(?=\S)|\t")
+_RUNS = regex.compile(r"\S {2,}\S|\t")
 
 
 class RepeatedSpaces(Rule):
@@ -291,22 +335,12 @@ class RepeatedSpaces(Rule):
             lo = text.rfind("\n", 0, s) + 1
             hi = text.find("\n", e)
             hi = len(text) if hi < 0 else hi
-            line = text[lo:hi]
-            if line[:1] in " \t" or len(_RUNS.findall(line)) > 1:
-                continue                                     # indented / tabular / preformatted
-            if _column_aligned(text, lo, hi, s - lo, e - lo):
-                continue
+            if text[lo:lo + 1] in (" ", "\t"):
+                continue                                     # indented: verse, code, preformatted
+            if any(_RUNS.search(text, a, b) for a, b in _neighbour_lines(text, lo, hi)):
+                continue                                     # a table or aligned columns
             fix = self.replace(s, e, " ", "collapse to one space", Applicability.SAFE)
             yield self.finding(s, e, "repeated space inside a sentence", fix=fix, confidence=0.9)
-
-
-def _column_aligned(text: str, lo: int, hi: int, s: int, e: int) -> bool:
-    """A neighbouring line has a gap of 2+ spaces ending in the same column: a table."""
-    for a, b in _neighbour_lines(text, lo, hi):
-        line = text[a:b]
-        if len(line) > e and line[e - 2:e] == "  " and line[e] != " ":
-            return True
-    return False
 
 
 def _neighbour_lines(text: str, lo: int, hi: int):

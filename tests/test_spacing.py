@@ -1,0 +1,168 @@
+"""MT103 space before punctuation, MT104 missing space after punctuation, MT105
+repeated spaces: what they catch, what they leave alone, and what their fixes do."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.engine import check
+from cleaner.settings import Settings
+
+SPACING = ("MT103", "MT104", "MT105")
+CLEAN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "clean"
+
+
+def findings(text: str, *codes: str):
+    return [f for f in check(text, Settings(select=codes or SPACING)) if f.rule in (codes or SPACING)]
+
+
+def fixed(text: str, *codes: str, unsafe: bool = True) -> str:
+    return cleaner.fix(text, unsafe=unsafe, settings=Settings(select=codes or SPACING)).text
+
+
+# -- MT103 ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It rained under heavy clouds .", "It rained under heavy clouds."),
+    ("The match was a draw , losing them the lead.", "The match was a draw, losing them the lead."),
+    ("It was exposed ; critics said so.", "It was exposed; critics said so."),
+    ("The target is 2030 , two years late.", "The target is 2030, two years late."),
+    ("The league was won by Kanté .", "The league was won by Kanté."),
+    ("It fell on the 9th .", "It fell on the 9th."),
+    ("Really ? Yes !", "Really? Yes!"),
+    ("A draw ,losing the lead.", "A draw, losing the lead."),
+    ("Two  spaces and a tab\t.", "Two  spaces and a tab."),
+])
+def test_mt103_fixes(text, expected):
+    assert fixed(text, "MT103") == expected
+
+
+def test_mt103_seed_closing_quote(seed_text):
+    found = findings(seed_text)
+    assert [seed_text[f.start:f.end] for f in found] == [" ”"]
+    out = fixed(seed_text)
+    assert "withdraw his troops”." in out
+    assert out.replace("troops”.", "troops ”.") == seed_text
+
+
+@pytest.mark.parametrize("text", [
+    "Well ... I suppose. He paused . . . then went on.",
+    "It runs on .NET; see .com domains, a .5 ratio and a .txt file.",
+    "Thanks :) see you ;) sad :( ok :-) lol :D",
+    "The final score was 3 : 1.",
+    "Run git add . to stage it.",
+    "Why ?! Nobody knew. Or what? ! in some styles.",
+    "The period 1990 – 2000 – a decade.",
+    "He wrote “ ‘Look,’ he said, ‘now.’ ” in the memo.",
+    "French « comme ça » spacing.",
+    "See https://example.com/page . It loads.",
+    "x > 0 ? x : y is the code.",
+    "1 . First\n2 . Second",
+])
+def test_mt103_leaves_alone(text):
+    assert not findings(text, "MT103")
+
+
+def test_mt103_never_inside_quotes():
+    text = "“Vraiment ? C’est fini !” she said, “ce n’est pas possible .”"
+    assert not findings(text, "MT103")
+    assert fixed(text, "MT103") == text
+
+
+def test_mt103_straight_quote_only_when_direction_is_clear():
+    # a lone space before a straight closer that ends the quote
+    assert fixed('He called it "a disgrace ". Then left.', "MT103") == 'He called it "a disgrace". Then left.'
+    # spaces on both sides: the direction is unknown, leave it
+    assert not findings('He called it " a disgrace ". Then left.', "MT103")
+
+
+# -- MT104 ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Nobody expected the war.The talks collapsed.", "Nobody expected the war. The talks collapsed."),
+    ("He said,adding nothing.", "He said, adding nothing."),
+    ("A deal;the rest is history.", "A deal; the rest is history."),
+    ("Why?The answer is simple.", "Why? The answer is simple."),
+    ("Note:This expires.", "Note: This expires."),
+    ("It ended in 1948.In January it began.", "It ended in 1948. In January it began."),
+    ("It cost $4.8 million).Marx was buried.", "It cost $4.8 million). Marx was buried."),
+    ("“No,”he said.", "“No,” he said."),
+    ("He said,“We will win.”", "He said, “We will win.”"),
+    ('He wrote,"I am here."She left.', 'He wrote, "I am here." She left.'),
+])
+def test_mt104_fixes(text, expected):
+    assert fixed(text, "MT104") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Growth was 3.5 percent at 10:30 a.m. and 1,000 units.",
+    "Go to Vox.com, open file.txt, use Node.js or ASP.NET.",
+    "A Ph.D. from the U.S.Army or e.g.The list.",
+    "Use Console.WriteLine or set color:red;font-size:12px.",
+    "Points a,b on the plane x,y; 1,2-dichloroethane.",
+    "Matthew 5:3 and key:value, re:Invent, Category:People.",
+    "See 1.First, v2.Beta and J.Smith.",
+    "AT&T;then &amp;the entity.",
+    "Wait...The rest followed.",
+    "Oh, the nation?the blood; a he!p advert.",
+    "Email john.Smith@example.com or see www.example.org/A.Page.",
+])
+def test_mt104_leaves_alone(text):
+    assert not findings(text, "MT104")
+
+
+def test_mt104_abbreviation_and_class_member_fixes_are_unsafe():
+    for text in ("The tour ended in St.Petersburg.", "Call String.Format here."):
+        (f,) = findings(text, "MT104")
+        assert f.fix is not None and f.fix.applicability.label == "unsafe"
+        assert fixed(text, "MT104", unsafe=False) == text
+    (f,) = findings("The war.The end.", "MT104")
+    assert f.fix.applicability.label == "safe"
+
+
+# -- MT105 ------------------------------------------------------------------------------------
+
+def test_mt105_collapses_doubled_space_between_words():
+    assert fixed("The  report said   so, and  more.", "MT105") == "The report said so, and more."
+
+
+@pytest.mark.parametrize("text", [
+    "It ended.  A new round starts.  Nobody cares?  Yes!  Note:  see below.",
+    "    indented  code  line\n    more",
+    "Name    Age  City\nAnna    34   Rome",
+    "Item one  10\nItem two  20",
+    "Far     apart words, an alignment gap.",
+])
+def test_mt105_leaves_alone(text):
+    assert not findings(text, "MT105")
+
+
+def test_mt105_quoted_speech_untouched():
+    text = "He said “I  never  said  that” and  left."
+    out = fixed(text, "MT105")
+    assert out == "He said “I  never  said  that” and left."
+
+
+# -- all three together --------------------------------------------------------------------------
+
+def test_combined_fix_converges_and_keeps_quotes():
+    text = ("The deal collapsed .The talks , which began in May,ended  badly ; "
+            "“nothing , nothing at all ,” he said ,adding that it was over .")
+    result = cleaner.fix(text, unsafe=True, settings=Settings(select=SPACING))
+    assert result.converged
+    assert "“nothing , nothing at all ,”" in result.text
+    assert result.text == ("The deal collapsed. The talks, which began in May, ended badly; "
+                           "“nothing , nothing at all ,” he said, adding that it was over.")
+
+
+@pytest.mark.skipif(not (CLEAN / "books.txt").exists(), reason="shared clean corpus not available")
+def test_clean_novels_stay_quiet():
+    """Two megabytes of published novels (curly and straight quotes, dialogue,
+    ellipses, dashes): no spacing finding at all."""
+    text = (CLEAN / "books.txt").read_text(encoding="utf-8")[:2_000_000]
+    n = 0
+    for i in range(0, len(text), 20000):
+        n += len(findings(text[i:i + 20000]))
+    assert n == 0
