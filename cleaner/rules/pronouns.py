@@ -62,6 +62,10 @@ _NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "de
                              "dos", "das", "bin", "al", "el", "y"})
 _NEVER_IN_NP = frozenset({"who", "whom", "which", "to", "not", "what", "whatever", "how", "however",
                           "whoever", "whichever", "than", "there", "here"})
+# verbs of reporting that take an object, not a bare clause: `praised the police they ...`
+_NOT_CLAUSE_SAY = frozenset({"praised", "welcomed", "urged", "criticised", "criticized", "thanked", "called",
+                             "asked", "described", "warned", "warns", "assured", "assures", "promised",
+                             "promises", "reported", "reports", "denied", "denies"})
 _PLURAL_WORDS = frozenset({"people", "police", "children", "men", "women", "staff", "media", "clergy", "cattle"})
 
 
@@ -135,7 +139,8 @@ def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
             # a determiner right after a content word starts an object: `told the police`
             if i >= 2:
                 pv = toks[i - 2]
-                if pv.kind == "w" and pv.low in S.say and not pv.cap:
+                if pv.kind == "w" and pv.low in S.say and pv.low not in S.complement \
+                        and pv.low not in _NOT_CLAUSE_SAY and not pv.cap:
                     i -= 1              # `said the police they ...`: a complement clause without `that`
                     boundary = "sub"
                     break
@@ -238,6 +243,9 @@ def _later_finite_verb(toks: Sequence[Tok], k: int, lex) -> bool:
                         break
             return False
         low = t.low
+        if low == "to" and j + 1 < n and toks[j + 1].kind == "w" and toks[j + 1].low in S.aux:
+            j += 1                      # `the man I am referring to was never charged`
+            continue
         if low in ("and", "but", "or", "to", "who", "which", "that") or low in S.sub or low in S.subjpron:
             return False
         if low in S.aux:
@@ -688,7 +696,7 @@ class FirstPersonCalque(Rule):
             if not after or after[0].kind != "w":
                 continue
             nl = after[0].low
-            if nl in S.det or nl in S.subjpron or nl in S.objpron or nl in ("to", "that", "not", "so", "now", "today") \
+            if nl in S.det or nl in S.subjpron or nl in S.objpron or nl in ("to", "that", "not", "so", "now", "today", "there", "here") \
                     or after[0].cap or nl in S.time:
                 continue
             if _later_finite_verb(after, 1, lex) or g.stranded(after, 0):
