@@ -564,7 +564,8 @@ class ResumptivePronoun(Rule):
             return None
         if pron != "they" and plural:
             return None
-        if not ev.any:
+        vg = ev.vg
+        if not (ev.any or vg.aux or (vg.verb is not None and (g.looks_past(vg.verb) or vg.verb.endswith("s")))):
             return None
         if len(segs) == 1:
             # `the new rules, they will`: the bare left dislocation; only a definite
