@@ -79,12 +79,21 @@ def read(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFile:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permission bits."""
-    path = Path(path)
+    """Replace ``path`` with ``data`` atomically, keeping its permission bits.
+
+    A symlink is written through (its target is replaced, the link kept); a path
+    that is not a regular file (``/dev/null``, a FIFO) is written to, never replaced."""
+    path = Path(os.path.realpath(path))
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        st = os.stat(path)
+        mode = stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
         mode = None
+    else:
+        if not stat.S_ISREG(st.st_mode):
+            with open(path, "wb") as fh:
+                fh.write(data)
+            return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".mtclean-tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

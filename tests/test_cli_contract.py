@@ -219,7 +219,7 @@ def test_json_stdin_path_is_dash():
 
 def test_text_format(tmp_path):
     p = write(tmp_path, "t.txt", "First line.\n😀 " + DAMAGED + "\n")
-    r = run_cli("check", str(p))
+    r = run_cli("check", "--select", "MT102", str(p))
     lines = r.stdout.splitlines()
     col = ("😀 " + DAMAGED).index(".") + 1
     assert lines[0] == f"{p}:2:{col}: MT102 " + lines[0].split(" MT102 ", 1)[1]
@@ -233,7 +233,7 @@ def test_text_format(tmp_path):
 @pytest.mark.parametrize("args", [["check", "--format", "diff"], ["fix", "--diff"]])
 def test_diff_format(tmp_path, args):
     p = write(tmp_path, "d.txt", "Intro.\n" + DAMAGED + "\nOutro.\n")
-    r = run_cli(*args, str(p))
+    r = run_cli(*args, "--select", "MT102", str(p))
     assert r.stdout.startswith(f"--- a/{p}\n+++ b/{p}\n@@ ")
     assert f"\n-{DAMAGED}\n+{REPAIRED}\n" in r.stdout
     # it is a real unified diff: applying it gives the fixed text
@@ -284,7 +284,7 @@ def test_fix_directory(tmp_path):
     a = write(tmp_path, "a.txt", DAMAGED + "\n")
     b = write(tmp_path, "sub/b.md", "# Title\n\n" + DAMAGED + "\n")
     other = write(tmp_path, "sub/c.py", "# " + DAMAGED + "\n")
-    r = run_cli("fix", str(tmp_path))
+    r = run_cli("fix", "--select", "MT102", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert a.read_text(encoding="utf-8") == REPAIRED + "\n"
     assert b.read_text(encoding="utf-8") == "# Title\n\n" + REPAIRED + "\n"

@@ -14,6 +14,8 @@ from cleaner.textfile import InputError, decode, read, write_atomic
 
 from conftest import run_cli
 
+#: these tests are about bytes, not rule choices: only the stray-period rule runs
+ONLY = ("--select", "MT102")
 DAMAGED = "The entire Western world order. is headed for collapse."
 REPAIRED = "The entire Western world order is headed for collapse."
 
@@ -92,12 +94,64 @@ def test_write_atomic_failure_leaves_original_and_no_temp(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["f.txt"]
 
 
+def test_write_atomic_writes_through_symlinks(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.txt"
+    link.symlink_to("real.txt")
+    write_atomic(link, b"new")
+    assert link.is_symlink() and os.readlink(link) == "real.txt"
+    assert target.read_bytes() == b"new"
+    assert sorted(os.listdir(tmp_path)) == ["link.txt", "real.txt"]
+
+
+def test_write_atomic_writes_into_non_regular_files(tmp_path):
+    """A FIFO (like /dev/null or a pipe given to --output-file) is written to, not replaced."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        write_atomic(fifo, b"through the pipe")
+    finally:
+        if reader.is_alive():             # unblock the reader if the write went elsewhere
+            with open(fifo, "wb"):
+                pass
+        reader.join(10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_fix_through_symlink_fixes_the_target(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text(DAMAGED + "\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to("real.txt")
+    r = run_cli("fix", *ONLY, str(link))
+    assert r.returncode == 0, r.stderr
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == REPAIRED + "\n"
+
+
+def test_check_output_file(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(DAMAGED + "\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    r = run_cli("check", "--format", "json", "-o", str(out), str(src))
+    assert r.returncode == 1 and r.stdout == ""
+    assert '"rule": "MT102"' in out.read_text(encoding="utf-8")
+
+
 # -- `mtclean fix` preserves every byte outside the edit ---------------------------------------
 
 def _fix_file(tmp_path: Path, data: bytes, name: str = "doc.txt", *args: str) -> bytes:
     p = tmp_path / name
     p.write_bytes(data)
-    r = run_cli("fix", *args, str(p))
+    r = run_cli("fix", *ONLY, *args, str(p))
     assert r.returncode in (0, 1), r.stderr
     assert "Traceback" not in r.stderr
     return p.read_bytes()
@@ -135,7 +189,7 @@ def test_fix_keeps_permissions_and_leaves_no_temp_files(tmp_path):
     p = tmp_path / "doc.txt"
     p.write_text(DAMAGED + "\n", encoding="utf-8")
     os.chmod(p, 0o600)
-    r = run_cli("fix", str(p))
+    r = run_cli("fix", *ONLY, str(p))
     assert r.returncode == 0, r.stderr
     assert p.read_text(encoding="utf-8") == REPAIRED + "\n"
     assert stat.S_IMODE(p.stat().st_mode) == 0o600
@@ -149,7 +203,7 @@ def test_fix_replaces_the_file_atomically(tmp_path):
     p.write_text(DAMAGED, encoding="utf-8")
     hard = tmp_path / "other-name.txt"
     os.link(p, hard)               # a second name for the old inode
-    r = run_cli("fix", str(p))
+    r = run_cli("fix", *ONLY, str(p))
     assert r.returncode == 0, r.stderr
     assert p.read_text(encoding="utf-8") == REPAIRED
     assert hard.read_text(encoding="utf-8") == DAMAGED     # the old inode was left as it was
@@ -160,7 +214,7 @@ def test_fix_does_not_touch_clean_files(tmp_path):
     p.write_text("Nothing to repair here.\n", encoding="utf-8")
     before = p.stat().st_mtime_ns
     ino = p.stat().st_ino
-    r = run_cli("fix", str(p))
+    r = run_cli("fix", *ONLY, str(p))
     assert r.returncode == 0
     assert p.stat().st_ino == ino and p.stat().st_mtime_ns == before
     assert r.stderr == ""
@@ -169,7 +223,7 @@ def test_fix_does_not_touch_clean_files(tmp_path):
 def test_fix_diff_does_not_write(tmp_path):
     p = tmp_path / "doc.txt"
     p.write_text(DAMAGED + "\n", encoding="utf-8")
-    r = run_cli("fix", "--diff", str(p))
+    r = run_cli("fix", *ONLY, "--diff", str(p))
     assert p.read_text(encoding="utf-8") == DAMAGED + "\n"
     assert f"-{DAMAGED}\n" in r.stdout and f"+{REPAIRED}\n" in r.stdout
     assert r.returncode == 0
@@ -177,11 +231,11 @@ def test_fix_diff_does_not_write(tmp_path):
 
 def test_fix_stdin_to_stdout_preserves_bytes():
     data = codecs.BOM_UTF8 + ("Line one.  \r\n" + DAMAGED).encode("utf-8")
-    r = run_cli("fix", "-", input=data)
+    r = run_cli("fix", *ONLY, "-", input=data)
     assert r.returncode == 0, r.stderr
     assert r.stdout_bytes == codecs.BOM_UTF8 + ("Line one.  \r\n" + REPAIRED).encode("utf-8")
 
 
 def test_fix_stdin_clean_text_is_echoed():
-    r = run_cli("fix", "-", input="Nothing to do.\n")
+    r = run_cli("fix", *ONLY, "-", input="Nothing to do.\n")
     assert r.returncode == 0 and r.stdout == "Nothing to do.\n"
