@@ -137,7 +137,7 @@ class GluedSentence(Rule):
                 elif right == "I" and len(left) >= 4 and zl >= long_zipf:
                     pass
                 elif len(left) >= 4 and zl >= long_zipf and (
-                        (right.endswith("ing") and len(right) >= 6 and zr >= min_zipf)
+                        (_participle(lex, right) and zr >= min_zipf)
                         or (right in names and zr < long_zipf)):
                     pass                                  # PrisonVisiting, PresidentVojislav
                 else:
@@ -156,6 +156,18 @@ class GluedSentence(Rule):
             app = Applicability.SAFE if safe else Applicability.UNSAFE
             fix = self.replace(s + i, s + i, joiner, f"split into “{left}{joiner}{right}”", app)
             yield self.finding(s, e, msg, fix=fix, confidence=0.9 if (starter or safe) else 0.75)
+
+
+def _participle(lex, word: str) -> bool:
+    """``Visiting``, ``Making``, ``Running`` — not ``String``, ``Thing``, ``Spring``."""
+    low = word.lower()
+    if not low.endswith("ing") or len(low) < 6:
+        return False
+    stem = low[:-3]
+    candidates = [stem, stem + "e"]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.append(stem[:-1])
+    return any(lex.zipf(c) >= 3.0 for c in candidates if len(c) >= 3)
 
 
 def _known_form(lex, word: str, floor: float) -> bool:

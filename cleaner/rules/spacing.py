@@ -75,6 +75,10 @@ class SpaceBeforePunctuation(Rule):
                     continue
             if _line_is_marker(text, ws_start):
                 continue                                       # "1 ." list marker, lone symbol
+            if mark == ":" and (m.end(1) - ws_start > 1 or _label_line(text, ws_start)):
+                continue                                       # "name  : str" definition lists
+            if _code_line(text, ws_start):
+                continue                                       # shell, doctest, requirements
             fix = self.replace(ws_start, mark_pos + 1, replacement,
                                f"remove the space before “{mark}”", Applicability.SAFE)
             yield self.finding(ws_start, mark_pos + 1, f"space before “{mark}”", fix=fix, confidence=0.95)
@@ -137,6 +141,10 @@ def _quote_char(ch: str) -> bool:
     return ch in "“”‘’\"'«»„‚"
 
 
+def left_lower_word(word: str) -> bool:
+    return word.isalpha() and word.islower()
+
+
 def _token_len(text: str, pos: int) -> int:
     m = _RUN.match(text, pos)
     return len(m.group()) if m else 0
@@ -165,7 +173,32 @@ def _sentence_goes_on_properly(text: str, pos: int) -> bool:
     ch = _next_nonspace(text, pos)
     if not ch or ch in "\n\r" or ch == MASK:
         return True
-    return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–-*•"
+    return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–"
+
+
+_CODE_SIGNS = regex.compile(r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}`|\\]|^\s*[$#>] |^[ \t]{2,}|^\t")
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, (len(text) if hi < 0 else hi)
+
+
+def _code_line(text: str, pos: int) -> bool:
+    """The line looks like code, a command or preformatted output, not prose:
+    operators (``==``, ``->``, ``::``), a shell/doctest prompt, braces, backticks,
+    or indentation."""
+    lo, hi = _line_of(text, pos)
+    return _CODE_SIGNS.search(text[lo:hi]) is not None
+
+
+def _label_line(text: str, pos: int) -> bool:
+    """``label : value`` at the start of a line (a definition list, a form):
+    at most two words, after an optional bullet, before the colon."""
+    lo, _ = _line_of(text, pos)
+    head = text[lo:pos].strip().lstrip("*-•·").strip()
+    return len(head.split()) <= 2
 
 
 def _ternary(text: str, pos: int) -> bool:
@@ -262,11 +295,14 @@ class MissingSpaceAfterPunctuation(Rule):
                     continue                                 # Booking.Com
                 if low_left in abbrevs or (left[0].isupper() and len(left) <= 3):
                     confident = False                        # St.Petersburg: a space, but check
-                elif left[0].isupper() and right not in starters:
-                    confident = False                        # String.Format may be code
+                elif right not in starters and text[pos - 1].isalpha():
+                    confident = False                        # String.Format, pathlib.Path may be code
             elif mark in "!?":
                 if not cap_right:
                     continue                                 # he!p (OCR), nation?the (lost dash)
+            elif mark == "," and not cap_right and left_lower_word(left) and (
+                    ctx.lexicon.zipf(left) < 2.5 or ctx.lexicon.zipf(right) < 2.5):
+                continue                                     # keyword lists: markdown,commonmark
             elif mark == ":":
                 if len(left) < 3 or (low_left in _NAMESPACES and left[0].isupper()):
                     continue                                 # re:Invent, Category:People
