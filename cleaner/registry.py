@@ -43,7 +43,13 @@ from .paths import rules_dir
 from .types import SEVERITIES, Applicability, Example, RuleMeta
 
 #: data-driven rule kinds: name -> "module:factory"; a factory takes (meta, data, path)
-KINDS: dict[str, str] = {}
+KINDS: dict[str, str] = {
+    "phrasebook": "cleaner.rules.phrasebook:Phrasebook",
+}
+
+#: a *pack* (``name.pack.toml``) is not a rule: it adds ``entries`` to the rule it
+#: ``extends`` (built-in calque packs in ``rules/calques/``, or a user's own pack)
+PACK_SUFFIX = ".pack.toml"
 
 _CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 _KEYS = {"code", "name", "kind", "impl", "summary", "explanation", "fix", "default",
@@ -129,13 +135,29 @@ def rule_files(extra: Iterable[Path] = ()) -> list[Path]:
     files = sorted(p for p in rules_dir().rglob("*.toml") if _is_rule_file(p))
     for p in extra:
         p = Path(p)
-        files.extend(sorted(q for q in p.rglob("*.toml") if _is_rule_file(q)) if p.is_dir() else [p])
+        if p.is_dir():
+            files.extend(sorted(q for q in p.rglob("*.toml") if _is_rule_file(q)))
+        elif not p.name.endswith(PACK_SUFFIX):
+            files.append(p)
+    return files
+
+
+def pack_files(extra: Iterable[Path] = ()) -> list[Path]:
+    """Pack files (``*.pack.toml``): built-in ones, then those under/among ``extra``."""
+    files = sorted(p for p in rules_dir().rglob("*" + PACK_SUFFIX) if not p.name.startswith("_"))
+    for p in extra:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(q for q in p.rglob("*" + PACK_SUFFIX) if not q.name.startswith("_")))
+        elif p.name.endswith(PACK_SUFFIX):
+            files.append(p)
     return files
 
 
 def _is_rule_file(path: Path) -> bool:
     # data files (phrasebooks, vocabularies) live under */data/ and are read by their rule
-    return "data" not in path.parts[-3:-1] and not path.name.startswith("_")
+    return ("data" not in path.parts[-3:-1] and not path.name.startswith("_")
+            and not path.name.endswith(PACK_SUFFIX))
 
 
 @lru_cache(maxsize=8)
@@ -147,7 +169,26 @@ def _load(extra: tuple[Path, ...]) -> dict[str, LoadedRule]:
         if code in rules:
             raise _err(path, f"rule {code}", f"code already defined in {rules[code].path}")
         rules[code] = loaded
+    for path in pack_files(extra):
+        _attach_pack(rules, path)
     return dict(sorted(rules.items()))
+
+
+def _attach_pack(rules: dict[str, LoadedRule], path: Path) -> None:
+    """Hand a pack's data to the rule it extends (as ``data["packs"]``); the rule's
+    implementation validates the entries."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _err(path, "pack", f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _err(path, "pack", f"invalid TOML: {exc}") from None
+    target = data.get("extends")
+    if not isinstance(target, str) or target not in rules:
+        raise _err(path, "pack", f"'extends' must name a known rule code (got {target!r})")
+    loaded = rules[target]
+    packs = tuple(loaded.data.get("packs", ())) + ((path, data),)
+    rules[target] = LoadedRule(loaded.meta, loaded.path, {**loaded.data, "packs": packs})
 
 
 def all_rules(extra: Iterable[Path] = ()) -> dict[str, LoadedRule]:
