@@ -1,0 +1,112 @@
+"""MT310 pivot-language hint: which language a text was round-tripped through.
+
+Every phrasebook entry (MT301 calques, MT303 acronym calques, user packs) names the
+source language(s) whose idiom it copies.  :func:`evidence` collects, once per
+document, the matches of every phrasebook rule plus any signals other rules put in
+``ctx.facts["pivot.signals"]`` (a list of ``(start, end, languages)``), scores the
+languages and decides on a *pivot* when one clearly dominates.  The result is
+cached in ``ctx.facts["pivot.evidence"]``; phrasebook rules use it to rank that
+language's entries higher and to switch on ``requires_pivot`` entries, and MT310
+reports it as a document-level note.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..types import Finding
+from .base import Context, Rule
+from .phrasebook import LANGUAGES, SOURCES
+
+FACT = "pivot.evidence"
+SIGNALS_FACT = "pivot.signals"
+
+
+@dataclass(frozen=True)
+class Signal:
+    start: int
+    end: int
+    languages: tuple[str, ...]
+    label: str
+
+
+@dataclass
+class Evidence:
+    language: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    signals: list[Signal] = field(default_factory=list)
+
+    def for_language(self, lang: str) -> list[Signal]:
+        return [s for s in self.signals if lang in s.languages]
+
+
+def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5) -> Evidence:
+    cached = ctx.facts.get(FACT)
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    signals: list[Signal] = []
+    seen: set[tuple[int, int]] = set()
+    for code in sorted(SOURCES.keys()):
+        rule = SOURCES.get(code)
+        if rule is None:
+            continue
+        for h in rule.hits(doc, ctx):
+            langs = tuple(x for x in h.languages if x in LANGUAGES)
+            if not langs or h.entry.requires_pivot or (h.start, h.end) in seen:
+                continue
+            seen.add((h.start, h.end))
+            signals.append(Signal(h.start, h.end, langs, doc.text[h.start:h.end]))
+    for start, end, langs in ctx.facts.get(SIGNALS_FACT, ()):
+        langs = tuple(x for x in langs if x in LANGUAGES)
+        if langs and (start, end) not in seen:
+            seen.add((start, end))
+            signals.append(Signal(start, end, langs, doc.text[start:end]))
+    signals.sort(key=lambda s: s.start)
+    scores: Counter[str] = Counter()
+    for s in signals:
+        for lang in s.languages:
+            scores[lang] += 1.0 / len(s.languages)
+    language = None
+    if scores:
+        ranked = scores.most_common()
+        best, top = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= min_score and top >= margin * second:
+            language = best
+    ev = Evidence(language, dict(scores), signals)
+    ctx.facts[FACT] = (doc, ev)
+    return ev
+
+
+class PivotLanguage(Rule):
+    """A document-level note naming the language whose calques dominate."""
+
+    def __init__(self, meta, options=None, data=None, path=None):
+        super().__init__(meta, options, data, path)
+        # make sure the built-in phrasebooks are live even when only MT310 is selected
+        from ..registry import all_rules, instantiate
+
+        codes = [c for c, r in all_rules().items() if r.data.get("impl") == "phrasebook" and c not in SOURCES]
+        self._sources = instantiate(codes) if codes else ()
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        opts = self.options
+        ev = evidence(doc, ctx, min_score=opts.get("min_score", 2.0), margin=opts.get("margin", 1.5))
+        if ev.language is None:
+            return
+        mine = ev.for_language(ev.language)
+        first = mine[0]
+        labels = []
+        for s in mine:
+            if s.label not in labels:
+                labels.append(s.label)
+        shown = ", ".join(f"“{x}”" for x in labels[:4]) + (", …" if len(labels) > 4 else "")
+        name = LANGUAGES[ev.language]
+        others = sorted(((v, k) for k, v in ev.scores.items() if k != ev.language), reverse=True)
+        rest = "; " + ", ".join(f"{LANGUAGES[k]} {v:.1f}" for v, k in others[:2]) if others else ""
+        yield self.finding(
+            first.start, first.end,
+            f"likely round-tripped through {name}: {len(mine)} signals ({shown}){rest}; "
+            f"{name} calques are ranked higher in this document",
+            confidence=min(0.95, 0.5 + 0.1 * len(mine)), severity="info")
