@@ -1,0 +1,152 @@
+"""MT401 boilerplate lines: scraping leftovers that stand on a line of their own.
+
+Photo credits (``Photo by Drew Angerer/Getty Images``), ``Read more: ...``,
+``Advertisement``, ``More stories``, share and subscribe prompts, cookie notices,
+donation blurbs — and the caption line just before a photo credit.  The patterns
+are data (``rules/boilerplate/*.pack.toml``, same entry format as the calque packs,
+each ``find`` matched against a whole line); users add their own with a pack that
+``extends = "MT401"``.
+
+The fix removes the whole line with one of the line breaks around it, so the
+paragraph structure of the rest is unchanged: ``para\\n\\nAdvertisement\\n\\npara``
+becomes ``para\\n\\npara``, and a trailing ``\\n\\nRead more: ...`` disappears.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import regex
+
+from ..types import Applicability, Finding
+from .base import Context, Rule
+from .phrasebook import Entry, Pack, load_pack, _inside
+
+_TERMINAL = regex.compile(r"[.!?…:;”\"’')\]]\s*$")
+_WORDS = regex.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int           # first non-blank character
+    end: int             # after the last non-blank character
+    text: str
+
+
+def content_lines(text: str) -> list[_Line]:
+    """Non-blank lines with their stripped spans."""
+    out: list[_Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        stop = n if nl < 0 else nl
+        s, e = pos, stop
+        while s < e and text[s] in " \t\r\f\v\u00a0":
+            s += 1
+        while e > s and text[e - 1] in " \t\r\f\v\u00a0":
+            e -= 1
+        if s < e:
+            out.append(_Line(s, e, text[s:e]))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def removal_span(text: str, lines: list[_Line], i: int, next_is_removed: bool) -> tuple[int, int]:
+    """The span that deletes line ``i`` with one of the separators around it."""
+    line = lines[i]
+    prev_end = lines[i - 1].end if i > 0 else None
+    next_start = lines[i + 1].start if i + 1 < len(lines) else None
+    # start of the physical line (keep nothing of it) and end including its newline run
+    line_start = text.rfind("\n", 0, line.start) + 1
+    if next_start is None:
+        # last line: remove the separator before it, keep the document's final newline(s)
+        if prev_end is None:
+            return line_start, line.end
+        return prev_end, line.end
+    if prev_end is None:
+        return line_start, next_start
+    before = text[prev_end:line.start]
+    after = text[line.end:next_start]
+    if next_is_removed or before.count("\n") > after.count("\n"):
+        return prev_end, line.end
+    # remove the line and the separator after it (the one before stays)
+    return line_start, next_start
+
+
+class BoilerplateLines(Rule):
+    """Lines that are navigation, credit or promotion leftovers, not prose."""
+
+    def __init__(self, meta, options=None, data=None, path=None):
+        super().__init__(meta, options, data, path)
+        from pathlib import Path
+
+        from ..paths import rules_dir
+
+        builtin = rules_dir().resolve()
+        self.packs: list[Pack] = []
+        data = data or {}
+        own = {k: data[k] for k in ("entries", "language") if k in data}
+        if own.get("entries"):
+            p = Path(path) if path else Path(meta.source or "<rule>")
+            self.packs.append(load_pack(p, own, user=not _inside(p, builtin), is_rule=True))
+        for pack_path, pack_data in data.get("packs", ()):
+            self.packs.append(load_pack(pack_path, pack_data, user=not _inside(Path(pack_path), builtin)))
+        self.max_length = int(self.options.get("max_line_length", 600))
+        self.caption_words = int(self.options.get("caption_max_words", 40))
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for p in self.packs for e in p.entries]
+
+    def classify(self, line: str) -> Entry | None:
+        """The first entry whose pattern matches the whole (stripped) line."""
+        if len(line) > self.max_length:
+            return None
+        for pack in self.packs:
+            if pack.combined is None or pack.runner.fullmatch(pack.combined, line) is None:
+                continue
+            for entry in pack.entries:
+                if pack.runner.fullmatch(entry.pattern, line) is not None:
+                    return entry
+        return None
+
+    def check(self, doc, ctx: Context) -> Iterable[Finding]:
+        text = doc.text
+        lines = content_lines(text)
+        if not lines:
+            return
+        labels: dict[int, str] = {}
+        notes: dict[int, str] = {}
+        for i, line in enumerate(lines):
+            entry = self.classify(line.text)
+            if entry is not None:
+                labels[i] = entry.find if not entry.note else entry.note.split(":")[0]
+                notes[i] = entry.note
+        # a caption: the short line right before a photo credit (not the title)
+        for i in list(labels):
+            if not labels[i].startswith("photo credit") or i == 0 or (i - 1) in labels:
+                continue
+            cand = lines[i - 1]
+            words = _WORDS.findall(cand.text)
+            if i - 1 == 0 or not words or len(words) > self.caption_words:
+                continue
+            if _TERMINAL.search(cand.text) and (len(words) > 25 or cand.text.rstrip().endswith(":")):
+                continue
+            labels[i - 1] = "caption"
+            notes[i - 1] = "caption: the line describing the photo whose credit follows"
+        removed = set(labels)
+        for i in sorted(labels):
+            line = lines[i]
+            s, e = removal_span(text, lines, i, (i + 1) in removed)
+            label = labels[i]
+            fix = self.replace(s, e, "", f"remove the {label} line", Applicability.UNSAFE)
+            msg = f"scraping leftover ({label}): “{_short(line.text)}”"
+            yield self.finding(line.start, line.end, msg, fix=fix,
+                               confidence=0.75 if label == "caption" else 0.9)
+
+
+def _short(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[:n - 1] + "…"
