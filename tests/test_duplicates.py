@@ -29,6 +29,7 @@ def fixed(text: str, code: str, unsafe: bool = True) -> str:
     ("Another man, who was was arrested, was freed.", "Another man, who was arrested, was freed."),
     ("It had successfully consolidated consolidated power.", "It had successfully consolidated power."),
     ("Paris in the\nthe spring.", "Paris in\nthe spring."),
+    ("He looks forward to to the next season.", "He looks forward to the next season."),
 ])
 def test_mt106_fixes(text, expected):
     assert fixed(text, "MT106") == expected

@@ -19,6 +19,7 @@ from ..document import MASK
 from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
+from .spacing import code_line
 
 # -- MT106 duplicated word ------------------------------------------------------------------
 
@@ -68,6 +69,8 @@ class DuplicatedWord(Rule):
             prev = _PREV_WORDS.findall(text, max(0, m.start() - 80), m.start())
             if prev and prev[-1].lower() == low:
                 continue
+            if code_line(text, m.start()):
+                continue                                    # code, commands, preformatted output
             if "\n" in sep and low not in never:
                 continue                                    # verse and headings: only sure cases
             if low in never:
@@ -80,8 +83,10 @@ class DuplicatedWord(Rule):
                 if low in ("will", "can", "may", "might", "must", "shall") and prev and (
                         prev[-1].lower() in determiners or prev[-1].endswith(("’s", "'s"))):
                     continue                                # the will will be read
-                if low == "to" and prev and prev[-1].lower() in to_prep:
-                    continue                                # resorted to to keep, next to to
+                if low == "to" and prev and prev[-1].lower() in to_prep and not regex.match(
+                        r"\s+(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your|some|any|every|each|no)\b",
+                        text[m.end():m.end() + 12], regex.IGNORECASE):
+                    continue                                # resorted to to keep (but: forward to to the)
                 if low == "at" and regex.match(r"[ \t]+(?:least|most|best|worst|first|last|once|all|times|home)\b",
                                                text[m.end():m.end() + 12]):
                     continue                                # look at at least

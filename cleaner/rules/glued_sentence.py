@@ -28,6 +28,7 @@ from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
 from .duplicates import teaser_positions
+from .spacing import code_line
 
 # a lowercase letter followed by a capital; the word around it is found in Python
 # (a regex matching the whole word is 6x slower)
@@ -142,6 +143,8 @@ class GluedSentence(Rule):
                     pass                                  # PrisonVisiting, PresidentVojislav
                 else:
                     continue                              # ArianeGroup, PowerPoint-like compounds
+            if code_line(text, s):
+                continue                                  # code, commands, preformatted output
             if teasers is None:
                 teasers = teaser_positions(doc)
             if s + i in teasers:

@@ -176,7 +176,7 @@ def _sentence_goes_on_properly(text: str, pos: int) -> bool:
     return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–"
 
 
-_CODE_SIGNS = regex.compile(r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}`|\\]|^\s*[$#>] |^[ \t]{2,}|^\t")
+_CODE_SIGNS = regex.compile(r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]|^\s*[$#>] |^[ \t]{2,}|^\t")
 
 
 def _line_of(text: str, pos: int) -> tuple[int, int]:
@@ -185,10 +185,15 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return lo, (len(text) if hi < 0 else hi)
 
 
+def code_line(text: str, pos: int) -> bool:
+    """Public alias for the other rule modules."""
+    return _code_line(text, pos)
+
+
 def _code_line(text: str, pos: int) -> bool:
     """The line looks like code, a command or preformatted output, not prose:
-    operators (``==``, ``->``, ``::``), a shell/doctest prompt, braces, backticks,
-    or indentation."""
+    operators (``==``, ``->``, ``::``), a shell/doctest prompt, braces, ``()``,
+    or indentation.  (Inline `code` in Markdown is protected by the format reader.)"""
     lo, hi = _line_of(text, pos)
     return _CODE_SIGNS.search(text[lo:hi]) is not None
 
@@ -308,6 +313,8 @@ class MissingSpaceAfterPunctuation(Rule):
                     continue                                 # re:Invent, Category:People
                 if not cap_right and low_right not in _FUNCTION_AFTER_COLON:
                     continue                                 # key:value, re:Invent
+            if _code_line(text, pos):
+                continue
             fix = self.replace(pos + 1, pos + 1, " ", f"add a space after “{mark}”",
                                Applicability.SAFE if confident else Applicability.UNSAFE)
             yield self.finding(wb.start(), wa.end(), f"no space after “{mark}”: “{left}{mark}{right}”",
