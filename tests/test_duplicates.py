@@ -50,6 +50,8 @@ def test_mt106_fixes(text, expected):
     "The bird sang day day day; one one-hundredth; we’re re-filing; it’s s s.",
     "A thousand thousand souls; the troglodytes troglodytes wren.",
     "The\n\nthe end of one paragraph and the start of another.",
+    "    return return_value  # the the indented code line",
+    "if (x == y) { the the }",
 ])
 def test_mt106_leaves_alone(text):
     assert not findings(text, "MT106")

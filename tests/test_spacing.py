@@ -32,6 +32,8 @@ def fixed(text: str, *codes: str, unsafe: bool = True) -> str:
     ("The league was won by Kanté .", "The league was won by Kanté."),
     ("It fell on the 9th .", "It fell on the 9th."),
     ("Really ? Yes !", "Really? Yes!"),
+    ("Officials said : the minister will resign after the budget vote next month.",
+     "Officials said: the minister will resign after the budget vote next month."),
     ("A draw ,losing the lead.", "A draw, losing the lead."),
     ("Two  spaces and a tab\t.", "Two  spaces and a tab."),
 ])
@@ -60,6 +62,11 @@ def test_mt103_seed_closing_quote(seed_text):
     "See https://example.com/page . It loads.",
     "x > 0 ? x : y is the code.",
     "1 . First\n2 . Second",
+    "$ pip install .\n$ find . -name '*.py'",
+    "Parameters\n----------\ndesc  : str, optional\nPrefix for the bar.\n* total : int",
+    "Chapter 3 : The Return",
+    "tomli >= 1.1.0 ; python_version < 3.11",
+    "    >>> raise Exception('time !')\n    Exception: time !",
 ])
 def test_mt103_leaves_alone(text):
     assert not findings(text, "MT103")

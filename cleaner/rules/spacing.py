@@ -201,9 +201,10 @@ def _code_line(text: str, pos: int) -> bool:
 def _label_line(text: str, pos: int) -> bool:
     """``label : value`` at the start of a line (a definition list, a form):
     at most two words, after an optional bullet, before the colon."""
-    lo, _ = _line_of(text, pos)
-    head = text[lo:pos].strip().lstrip("*-•·").strip()
-    return len(head.split()) <= 2
+    lo, hi = _line_of(text, pos)
+    raw = text[lo:pos].strip()
+    head = raw.lstrip("*-•·").strip()
+    return len(head.split()) <= 2 and (hi - lo <= 60 or head != raw)
 
 
 def _ternary(text: str, pos: int) -> bool:
