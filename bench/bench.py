@@ -167,7 +167,7 @@ def build_page_txt(source: Path, size: int = 3000) -> Path:
         n += len(p.encode("utf-8")) + 2
         if n >= size:
             break
-    path = OUT / "page.txt"
+    path = OUT / "bench-page.txt"
     OUT.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
     return path
@@ -192,7 +192,7 @@ def build_page_md(source: Path, size: int = 3000) -> Path:
             parts += [p + " See [the report](https://example.org/report) and `news.txt`.", ""]
         n += len(p) + 60
         i += 1
-    path = OUT / "page.md"
+    path = OUT / "bench-page.md"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
