@@ -22,9 +22,10 @@ import threading
 
 import regex
 
-_MAX_ENTRIES = 5000
+_MAX_ENTRIES = 3000
 _lock = threading.Lock()
 _store: dict | None = None
+_used: set = set()
 _dirty = False
 
 
@@ -64,7 +65,9 @@ def compile(pattern: str, flags: int = 0) -> "regex.Pattern":
         try:
             from regex import _regex
 
-            return _regex.compile(*data)
+            compiled = _regex.compile(*data)
+            _used.add(key)
+            return compiled
         except Exception:  # a stale or foreign entry: compile afresh
             pass
     compiled = regex.compile(pattern, flags)
@@ -77,9 +80,8 @@ def compile(pattern: str, flags: int = 0) -> "regex.Pattern":
     data = tuple(int(x) if isinstance(x, int) and type(x) is not int else x for x in data)
     if not data[5]:                                   # no named lists
         with _lock:
-            if len(store) >= _MAX_ENTRIES:
-                store.clear()
             store[key] = data
+            _used.add(key)
             if not _dirty:
                 import atexit
 
@@ -95,6 +97,9 @@ def save() -> None:
         if not _dirty or _store is None:
             return
         _dirty = False
+        if len(_store) > _MAX_ENTRIES:            # keep what this run used
+            for key in [k for k in _store if k not in _used]:
+                del _store[key]
         try:
             import marshal
             import tempfile

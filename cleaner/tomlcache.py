@@ -103,6 +103,8 @@ def save() -> None:
             import marshal
             import tempfile
 
+            for key in [k for k in _store if not os.path.exists(k)]:
+                del _store[key]           # files that are gone (temporary folders, renamed rules)
             path = _path()
             os.makedirs(os.path.dirname(path), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".toml-")
