@@ -20,9 +20,41 @@ from . import data
 from . import pronoun_grammar as g
 from .base import Context, Rule
 
-_CAND = regex.compile(r"(?<![\p{L}\p{N}’'\-])(\p{L}[\p{L}\-]*s)[ \t]+(\p{Ll}[\p{Ll}\-]*)(?![’'\p{L}])")
+_CAND_CAP = regex.compile(r"(?<![\p{L}\p{N}’'\-])(\p{Lu}[\p{L}\-]*s)[ \t]+(\p{Ll}[\p{Ll}\-]*)(?![’'\p{L}])")
+
+
 _PEOPLE_SUFFIX = ("ers", "ors", "ists", "ians", "ants", "ees", "ents")
 _PREV_WORD = regex.compile(r"([\p{L}\p{N}’']+)[ \t]*$")
+
+
+@lru_cache(maxsize=1)
+def _cand_low():
+    # search on the second word (a possessed noun or an organisation): much faster
+    # than trying a word-pair pattern at every position
+    _, _, possessed, orgs, _, _ = _data()
+    alts = "|".join(sorted((regex.escape(w) for w in possessed | orgs), key=len, reverse=True))
+    return regex.compile(r"(?<=\p{Ll})s[ \t]+(" + alts + r")(?![’'\p{L}\-])")
+
+
+class _Pair:
+    __slots__ = ("s1", "e1", "s2", "e2", "w1", "w2")
+
+    def __init__(self, s1, e1, s2, e2, text):
+        self.s1, self.e1, self.s2, self.e2 = s1, e1, s2, e2
+        self.w1, self.w2 = text[s1:e1], text[s2:e2]
+
+
+def _candidates(text: str):
+    for m in _CAND_CAP.finditer(text):
+        yield _Pair(m.start(1), m.end(1), m.start(2), m.end(2), text)
+    for m in _cand_low().finditer(text):
+        e1 = m.start() + 1
+        s1 = m.start()
+        while s1 > 0 and (text[s1 - 1].isalpha() or text[s1 - 1] == "-"):
+            s1 -= 1
+        if s1 > 0 and text[s1 - 1] in "’'" or not text[s1].islower():
+            continue
+        yield _Pair(s1, e1, m.start(1), m.end(1), text)
 
 
 @lru_cache(maxsize=1)
@@ -50,13 +82,22 @@ class DroppedPossessive(Rule):
         lex = ctx.lexicon
         S = g.sets()
         demonyms, places, possessed, orgs, _, verbs_s = _data()
+        names = None
         apo = None
-        for m in _CAND.finditer(text):
-            w1, w2 = m.group(1), m.group(2)
+        for m in _candidates(text):
+            w1, w2 = m.w1, m.w2
+            if w1[0].isupper():
+                if not (w1 in demonyms or w1[:-1] in places or w2 in possessed or w2 in orgs):
+                    if names is None:
+                        names = doc.standalone_names
+                    if w1[:-1] not in names:
+                        continue
+            elif w2 not in possessed and w2 not in orgs:
+                continue
             l1 = w1.lower()
             if w2 in S.function or w2 in S.not_plural or w2 in verbs_s or g.is_adverb(w2, lex):
                 continue
-            pm = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+            pm = _PREV_WORD.search(text, max(0, m.s1 - 40), m.s1)
             prev = pm.group(1).lower() if pm else ""
             result = None
             if w1[0].isupper():
@@ -64,7 +105,7 @@ class DroppedPossessive(Rule):
                     result = self._demonym(w1, w2, prev, lex, demonyms)
                 elif w1[:-1] in places or w1[:-1] in doc.standalone_names:
                     result = self._place(w1, w2, prev, lex, places, doc)
-                if result is None and l1 != w1 and (m.start() == 0 or text[m.start() - 2:m.start()].strip() in ("", ".", "!", "?")):
+                if result is None and (m.s1 == 0 or text[m.s1 - 2:m.s1].strip() in ("", ".", "!", "?")):
                     result = self._common(l1, w2, prev, lex, possessed, orgs, sentence_start=True)
                     if result is not None:
                         result = (w1[0] + result[0][1:], result[1], result[2])
@@ -76,8 +117,8 @@ class DroppedPossessive(Rule):
             if apo is None:
                 apo = g.apostrophe(doc.text)
             repl = repl.replace("’", apo)
-            fix = self.replace(m.start(1), m.end(1), repl, f"write “{repl}”", Applicability.UNSAFE)
-            yield self.finding(m.start(1), m.end(2), msg, fix=fix, confidence=conf)
+            fix = self.replace(m.s1, m.e1, repl, f"write “{repl}”", Applicability.UNSAFE)
+            yield self.finding(m.s1, m.e2, msg, fix=fix, confidence=conf)
 
     # `Russians conditions` -> `Russia’s conditions`
     def _demonym(self, w1, w2, prev, lex, demonyms):

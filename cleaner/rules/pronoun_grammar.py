@@ -27,20 +27,22 @@ _TOKEN = regex.compile(
 )
 
 
-@dataclass(slots=True)
 class Tok:
-    start: int
-    end: int
-    text: str
-    kind: str          # "w" word, "n" number, "q" quoted speech, "p" punctuation
+    """One token of the masked text: ``kind`` is "w" word, "n" number, "q" quoted
+    speech, "p" punctuation; ``low`` and ``cap`` are precomputed."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("start", "end", "text", "kind", "low", "cap")
 
-    @property
-    def cap(self) -> bool:
-        return self.kind == "w" and self.text[:1].isupper()
+    def __init__(self, start: int, end: int, text: str, kind: str):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.kind = kind
+        self.low = text.lower()
+        self.cap = kind == "w" and text[:1].isupper()
+
+    def __repr__(self) -> str:
+        return f"Tok({self.text!r})"
 
 
 def tokenize(text: str, start: int, end: int) -> list[Tok]:

@@ -370,8 +370,14 @@ class ResumptivePronoun(Rule):
                     pass
                 elif lw in function or lw in S.time:
                     continue            # `that he`, `of it`, `and they`
-                elif prev[0].islower() and (lw in S.say or g.looks_past(lw) or lw.endswith("ing")):
-                    continue            # `said he`, `made it`, `leaving it`
+                elif prev[0].islower():
+                    if lw in S.say or g.looks_past(lw) or lw.endswith("ing"):
+                        continue        # `said he`, `made it`, `leaving it`
+                    # after a common noun only `they` (plural) and `it` (with an object)
+                    # can repeat a subject, unless a `whose` clause is open
+                    if text.rfind("whose", max(0, p - 250), p) < 0:
+                        if pron in ("he", "she"):
+                            continue
             s0, s1 = _sentence(doc, ctx, p)
             if s0 > p:
                 continue
