@@ -178,7 +178,9 @@ def _attach_pack(rules: dict[str, LoadedRule], path: Path) -> None:
     """Hand a pack's data to the rule it extends (as ``data["packs"]``); the rule's
     implementation validates the entries."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        from .tomlcache import loads_file   # parsed tables cached across runs (start-up time)
+
+        data = loads_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise _err(path, "pack", f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
