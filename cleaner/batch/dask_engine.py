@@ -69,7 +69,7 @@ class DaskEngine:
         self.workers = len(info.get("workers", {}))
         if threads:
             self.window = min(MAX_WINDOW, max(2, 2 * threads))
-        self._ac = as_completed()
+        self._ac = as_completed(loop=self.client.loop)
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -70,10 +70,18 @@ class _Progress:
             enabled = sys.stderr.isatty()
         self.bar = None
         if enabled:
+            import os
+
             from tqdm import tqdm
 
+            try:
+                sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+            except (OSError, ValueError):
+                sized = False
+            # a terminal that reports no size (some pseudo-terminals) gets a 100-column bar
             self.bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1000, desc="mtclean batch",
-                            file=sys.stderr, dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
+                            file=sys.stderr, dynamic_ncols=sized, ncols=None if sized else 100,
+                            nrows=None if sized else 24, smoothing=0.05, mininterval=0.5)
 
     def update(self, nbytes: int, summary: summary_mod.Summary) -> None:
         if self.bar is None:
@@ -174,8 +182,9 @@ def run(cfg: JobConfig, *, on_shard: Callable[[str], None] | None = None) -> Job
                 return
             raise BatchAborted(f"shard {task.key} of {task.file} failed: {type(result).__name__}: {result}")
         if result.engine != engine_fp:
-            raise BatchUsageError(f"a worker runs another mtclean or rule set ({result.engine}, driver "
-                                  f"{engine_fp}); install the same version everywhere")
+            raise BatchUsageError(f"a worker's mtclean and rule set ({result.engine}) differ from the driver's "
+                                  f"({engine_fp}): install the same mtclean version and rules on every worker, "
+                                  "and do not change rule files while a job runs")
         files = None
         if result.files is not None:
             files = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..settings import Settings
@@ -84,23 +85,55 @@ def add_stats(total: dict, part: dict) -> None:
 _ENGINE_IDS: dict = {}
 
 
+#: engine modules whose code decides the output (besides the rules' own modules)
+_CORE = ("cleaner.engine", "cleaner.fixer", "cleaner.document", "cleaner.protect", "cleaner.lexicon",
+         "cleaner.rules.base", "cleaner.rules.data", "cleaner.formats", "cleaner.formats.html",
+         "cleaner.formats.markdown")
+
+
+def _source(module: str) -> bytes:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        with open(spec.origin, "rb") as fh:      # type: ignore[union-attr, arg-type]
+            return fh.read()
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return b""
+
+
 def engine_id(settings: Settings) -> str:
-    """Fingerprint of what decides the output: version, enabled rules and their data files."""
+    """Fingerprint of what decides the output: the version, the engine's code, the
+    enabled rules (their definitions and modules) and the rule data files.  Workers
+    must match the driver, and ``--resume`` must find the same as the first run."""
     key = settings
     if key not in _ENGINE_IDS:
         from .. import __version__
-        from ..registry import all_rules
+        from ..paths import rules_dir
+        from ..registry import KINDS, all_rules
 
         h = hashlib.sha256(__version__.encode())
         rules = all_rules(settings.extend_rules)
+        modules = set(_CORE)
         for code in settings.enabled_codes():
             h.update(code.encode())
-            path = rules[code].path if code in rules else None
-            if path is not None:
-                try:
-                    h.update(path.read_bytes())
-                except OSError:
-                    pass
+            loaded = rules.get(code)
+            if loaded is None:
+                continue
+            impl = str(loaded.data.get("impl", ""))
+            modules.add(KINDS.get(impl, impl).partition(":")[0])
+            try:
+                h.update(loaded.path.read_bytes())
+            except OSError:
+                pass
+        for module in sorted(m for m in modules if m):
+            h.update(module.encode() + b"\0" + _source(module))
+        data_dirs = [rules_dir(), *settings.extend_rules]
+        for d in data_dirs:
+            d = Path(d)
+            for p in sorted(d.rglob("*")) if d.is_dir() else [d]:
+                if p.is_file() and p.suffix in (".toml", ".txt", ".json"):
+                    h.update(p.name.encode() + b"\0" + p.read_bytes())
         h.update(repr((settings.min_confidence, settings.accept and sorted(settings.accept), settings.protect,
                        settings.dialect)).encode())
         _ENGINE_IDS[key] = h.hexdigest()[:16]
@@ -132,6 +165,13 @@ class _Cleaner:
         self.lines: list[str] = []
 
     def clean(self, text: str, where: dict, regions: list, path: str) -> str:
+        mark = len(self.lines)
+        new = self._clean(text, where, regions, path)
+        if len(self.lines) - mark > 1:            # one record's findings in text order
+            self.lines[mark:] = sorted(self.lines[mark:], key=lambda r: r[0])
+        return new
+
+    def _clean(self, text: str, where: dict, regions: list, path: str) -> str:
         opts = self.opts
         st = self.stats
         st["text_bytes"] += len(text.encode("utf-8", "surrogatepass"))
@@ -176,7 +216,7 @@ class _Cleaner:
         row.update(rule=f.rule, name=f.name, start=start, end=end, text=text[start:end][:SNIPPET],
                    message=f.message, fix=f.fix.applicability.label if f.fix is not None else None,
                    applied=applied)
-        self.lines.append(json.dumps(row, ensure_ascii=False))
+        self.lines.append(((start, end, f.rule), json.dumps(row, ensure_ascii=False)))
 
 
 def _to_input(pos: int, edits) -> int:
@@ -200,8 +240,9 @@ def run_shard(task: ShardTask) -> ShardResult:
     """Process one shard (the function every worker runs)."""
     me = engine_id(task.opts.settings)
     if task.engine and task.engine != me:
-        raise EngineMismatch(f"this worker's mtclean ({me}) differs from the driver's ({task.engine}): "
-                             "install the same mtclean version and rules on every worker")
+        raise EngineMismatch(f"a worker's mtclean and rule set ({me}) differ from the driver's ({task.engine}): "
+                             "install the same mtclean version and rules on every worker, and do not change "
+                             "rule files while a job runs")
     stats = new_stats()
     cl = _Cleaner(task.opts, task.file, stats)
     errors: list[dict] = []
@@ -222,7 +263,7 @@ def run_shard(task: ShardTask) -> ShardResult:
         stats["errored"] += p.get("records", 1)
     errors.extend(task.problems)
     errors.sort(key=position_key)
-    findings = ("\n".join(cl.lines) + "\n").encode("utf-8") if cl.lines else b""
+    findings = ("\n".join(row for _, row in cl.lines) + "\n").encode("utf-8") if cl.lines else b""
     return ShardResult(task.key, data, files, findings, errors, stats, me)
 
 

@@ -454,8 +454,8 @@ def jsonl_items(inp: InputFile, stream: Stream, max_record: int) -> Iterator[Any
 
     def too_large(line: int, off: int, size: str) -> dict:
         return error_entry(inp.display, "record-too-large",
-                           f"line is {size} bytes, over --max-record-bytes ({max_record}); passed through uncleaned",
-                           action=PASSED_THROUGH, where={"line": line, "offset": off})
+                           f"line of {size} bytes, larger than --max-record-bytes ({max_record}); passed through "
+                           "uncleaned", action=PASSED_THROUGH, where={"line": line, "offset": off})
 
     for piece in stream:
         if isinstance(piece, Break):
@@ -511,7 +511,7 @@ def jsonl_items(inp: InputFile, stream: Stream, max_record: int) -> Iterator[Any
             pending_len += len(data) - start
             if pending_len > max_record:
                 line_no += 1
-                yield Passthrough(too_large(line_no, offset, f"over {max_record}"), b"".join(pending), False)
+                yield Passthrough(too_large(line_no, offset, f"more than {max_record}"), b"".join(pending), False)
                 offset += pending_len
                 pending.clear()
                 pending_len = 0
