@@ -381,7 +381,10 @@ def match_finding(match, span: Span) -> Finding:
     reps = [r for r in (getattr(match, "replacements", None) or []) if isinstance(r, str)]
     fix = None
     if reps:
-        app = Applicability.UNSAFE if (issue in _UNSAFE_ISSUES or len(reps) == 1) else Applicability.DISPLAY_ONLY
+        # a spelling suggestion is display-only even when it is the only one: on news
+        # prose the "misspelt" word is usually a name
+        app = (Applicability.UNSAFE if issue in _UNSAFE_ISSUES or (len(reps) == 1 and issue != "misspelling")
+               else Applicability.DISPLAY_ONLY)
         shown = ", ".join(repr(r) for r in reps[:5]) + (", …" if len(reps) > 5 else "")
         fix = Fix((Edit(span, reps[0]),), app, f"LanguageTool suggests {shown}")
     message = (getattr(match, "message", "") or "").strip() or "LanguageTool match"

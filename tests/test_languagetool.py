@@ -259,6 +259,10 @@ def test_match_becomes_finding_with_unsafe_or_display_only_fix():
     assert f.fix.applicability == Applicability.UNSAFE and f.fix.edits == (Edit(Span(3, 5), "goes"),)
     M.rule_issue_type, M.replacements = "misspelling", ["a", "b", "c"]
     assert lt.match_finding(M, Span(3, 5)).fix.applicability == Applicability.DISPLAY_ONLY
+    M.replacements = ["Davis County"]          # a single spelling suggestion is still display-only
+    assert lt.match_finding(M, Span(3, 5)).fix.applicability == Applicability.DISPLAY_ONLY
+    M.rule_issue_type = "style"
+    assert lt.match_finding(M, Span(3, 5)).fix.applicability == Applicability.UNSAFE
 
 
 # --------------------------------------------------------------------------- failure (no server)
