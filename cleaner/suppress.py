@@ -12,7 +12,8 @@ Codes may be prefixes (``MT1``) and may be separated by spaces or commas.
 
 A finding is suppressed when it *starts* inside a suppressed range.  Because
 the engine applies this before fixing, suppressed findings are never fixed.
-A directive inside quoted speech is not a directive.
+Findings on a directive comment itself (e.g. "stray HTML comment" in a plain
+text file) are dropped too.  A directive inside quoted speech is not a directive.
 
 Rule MT900 (``unused-suppression``, off by default) reports directives that
 suppressed nothing, and codes in them that name no rule — like ruff's RUF100.
@@ -118,6 +119,9 @@ def apply(doc, findings: Iterable[Finding], rules: Sequence = ()) -> list[Findin
         return findings
     kept: list[Finding] = []
     for f in findings:
+        # a directive is not prose: no rule reports (or "fixes") the comment itself
+        if any(f.span.start < d.end and d.start < max(f.span.end, f.span.start + 1) for d in directives):
+            continue
         suppressed = False
         for r in ranges:
             if r.start <= f.span.start < r.end and _matches(f.rule, r.code):

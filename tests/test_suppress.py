@@ -118,3 +118,13 @@ def test_unused_suppression_messages(directive, message):
 def test_partly_used_directive_reports_the_unused_code():
     doc = f"<!-- mtclean-disable MT101 MT102 -->\n{GLUED}\n"
     assert mt900(doc) == ["unused suppression: no MT102 finding here"]
+
+
+def test_directive_comments_are_never_findings_themselves():
+    """In plain text an HTML comment is debris to other rules — but not our own directives."""
+    doc = f"<!-- mtclean-disable MT101 -->\n{GLUED}\n<!-- mtclean-enable -->\nA <!-- stray --> comment.\n"
+    fs = cleaner.check(doc, Settings(select=("ALL",)), path="x.txt")
+    for f in fs:
+        assert "mtclean-" not in doc[f.span.start:f.span.end], f
+    res = cleaner.fix(doc, True, Settings(select=("ALL",)), path="x.txt")
+    assert "<!-- mtclean-disable MT101 -->" in res.text and "<!-- mtclean-enable -->" in res.text
