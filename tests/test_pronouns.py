@@ -90,6 +90,16 @@ WRONG = [
      "The opposition, whose leader in the regional parliament has demanded new elections, walked out."),
     ("The new tariffs, they will apply to steel from next month.",
      "The new tariffs will apply to steel from next month."),
+    ("Bayern’s sporting director, Max Eberl, he confirmed that the defender would stay.",
+     "Bayern’s sporting director, Max Eberl, confirmed that the defender would stay."),
+    ("Researchers at the University of Padua they found traces of the virus in wastewater.",
+     "Researchers at the University of Padua found traces of the virus in wastewater."),
+    ("The new hospital, which it will have 600 beds, opens next spring.",
+     "The new hospital, which will have 600 beds, opens next spring."),
+    ("Demonstrators they blocked the main road into the city for three hours.",
+     "Demonstrators blocked the main road into the city for three hours."),
+    ("The striker, a 24-year-old Brazilian, he signed a four-year contract.",
+     "The striker, a 24-year-old Brazilian, signed a four-year contract."),
 ]
 
 
@@ -124,6 +134,14 @@ RIGHT = [
     "Smith, who they had hired in 2010, resigned on Friday.",
     "Thank God they were in twos.",
     "Let it be said of us that we did not fail.",
+    "The real self of hers, which he had the faculty of drawing out, was little used.",
+    "Armed merchantmen, which it would have the right to destroy without warning, sailed on.",
+    "Police said they had arrested two men, and the company said it would cut 500 jobs.",
+    "The government, which they accuse of corruption, denies it.",
+    "Fans, who they said were drunk, were arrested.",
+    "Johnson & Johnson, it said in a statement, will appeal.",
+    "When the police arrived they found the house empty.",
+    "The aid, which they say is insufficient, arrives next week.",
 ]
 
 
@@ -133,6 +151,11 @@ def test_legitimate_pronouns_are_left_alone(text):
 
 
 # -- MT203 -----------------------------------------------------------------------------------
+
+def test_according_to_pronoun_name_with_particles():
+    text = "The statement was confirmed, according to her Ursula von der Leyen."
+    assert fixed(text, "MT203") == "The statement was confirmed, according to Ursula von der Leyen."
+
 
 def test_according_to_pronoun_name():
     text = "The plan was important, according to him Nicholas Lokker, a research assistant."

@@ -206,8 +206,21 @@ def verb_group(toks: Sequence[Tok], i: int, lex) -> VerbGroup | None:
             k += 1
         return VerbGroup(aux, verb, j, k, particle)
     if aux:
+        if aux[-1] in ("have", "has", "had") and object_filled(toks, j, lex) and not infinitive_ahead(toks, j) \
+                and not _ing_ahead(toks, j):
+            # `have` as the main verb: `which it will have 600 beds`
+            return VerbGroup(aux[:-1], aux[-1], j - 1, j)
         return VerbGroup(aux, None, j - 1, j)
     return None
+
+
+def _ing_ahead(toks: Sequence[Tok], k: int, limit: int = 6) -> bool:
+    for t in toks[k:k + limit]:
+        if t.kind in ("p", "q"):
+            return False
+        if t.low.endswith("ing") and len(t.low) > 5:
+            return True
+    return False
 
 
 def object_filled(toks: Sequence[Tok], k: int, lex) -> bool:

@@ -66,6 +66,9 @@ _NEVER_IN_NP = frozenset({"who", "whom", "which", "to", "not", "what", "whatever
 _NOT_CLAUSE_SAY = frozenset({"praised", "welcomed", "urged", "criticised", "criticized", "thanked", "called",
                              "asked", "described", "warned", "warns", "assured", "assures", "promised",
                              "promises", "reported", "reports", "denied", "denies"})
+_PERSON_WORDS = frozenset({"man", "woman", "boy", "girl", "father", "mother", "son", "daughter", "player",
+                           "coach", "official", "spokesman", "spokeswoman", "minister", "director", "veteran",
+                           "widow", "teenager", "pensioner", "doctor", "nurse", "lawyer", "mayor"})
 _PLURAL_WORDS = frozenset({"people", "police", "children", "men", "women", "staff", "media", "clergy", "cattle"})
 
 
@@ -269,6 +272,7 @@ class _Evidence:
         self.ok = vg is not None
         self.filled = self.passive = self.saying = self.copula = self.content = self.intrans = False
         self.parenthetical = self.contraction = self.stranded = False
+        self.obj_any = False            # any noun phrase after the verb, even of a complement verb
         if vg is None:
             return
         self.contraction = any("’" in a or "'" in a for a in vg.aux)
@@ -314,6 +318,9 @@ class _Evidence:
             if not compl and not end and nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux \
                     and not g.looks_past(nlow) and not nxt.cap:
                 self.content = True
+            if compl and not end and (g.object_filled(toks, vg.next_i, lex) or (
+                    nxt.kind == "w" and g.is_content(nxt, lex) and nlow not in S.aux and not g.looks_past(nlow))):
+                self.obj_any = True
             if pron == "it" and (verb in ("require", "requires", "required", "take", "takes", "took", "cost",
                                           "costs", "need", "needs", "needed")
                                  and g.infinitive_or_that_ahead(toks, vg.next_i)):
@@ -491,8 +498,12 @@ class ResumptivePronoun(Rule):
             if h == 0 or before[h - 1].low not in S.det:
                 return None
         np = noun_phrase_back(before, h, lex)
-        if np is None or (len(np.tokens) == 1 and not np.name_headed and np.boundary in ("start", "punct", "comma")):
-            return None                 # `Doubtless it will`, `Let it be`, `Teeth he accounted`
+        if np is None:
+            return None
+        if len(np.tokens) == 1 and not np.name_headed and np.boundary in ("start", "punct", "comma"):
+            # `Doubtless it will`, `Let it be`, `Teeth he accounted`; but `Demonstrators they blocked the road`
+            if not (pron == "they" and g.is_plural(last.low, lex) and ev.strong and not last.low.endswith("ly")):
+                return None
         if np.name_headed:
             if pron == "they" and not np.has_and:
                 return None
@@ -510,7 +521,7 @@ class ResumptivePronoun(Rule):
         if pron == "they":
             if not plural:
                 return None
-            if not (ev.any or np.boundary == "sub"):
+            if not (ev.any or ev.obj_any or np.boundary == "sub"):
                 return None
             if np.boundary == "comma" and not (ev.strong or ev.content):
                 return None
@@ -597,11 +608,14 @@ class ResumptivePronoun(Rule):
 
     @staticmethod
     def _personal(seg: Sequence[Tok], lex) -> bool:
-        if _is_name_tok(seg[0]) and lex.zipf(seg[0].low) < 4.5:
-            return True
-        return any(t.low in ("man", "woman", "boy", "girl", "father", "mother", "son", "daughter", "player",
-                             "coach", "official", "spokesman", "spokeswoman", "minister", "director")
-                   for t in seg)
+        """An inserted phrase that names or describes a person: `Aurelio Vitale`,
+        `38`, `a 24-year-old Brazilian`, `a 58-year-old man`."""
+        for t in seg:
+            if t.kind == "n" or _is_name_tok(t):
+                return True
+            if t.low in _PERSON_WORDS:
+                return True
+        return False
 
     def _pure_np(self, seg: Sequence[Tok], lex, S) -> bool:
         """The first comma segment is a subject noun phrase: no verb, not an adverbial."""
@@ -723,7 +737,7 @@ class FirstPersonCalque(Rule):
 
 _ACC_RE = regex.compile(r"\b([Aa]ccording[ \t]+to)[ \t]+(him|her|them)[ \t]+(?=\p{Lu})")
 _NAME_RUN = regex.compile(
-    r"\p{Lu}[\p{L}\p{M}’'\-]*\.?(?:[ \t]+(?:(?:de|da|di|del|van|von|der|la|le|du|bin|al)[ \t]+)?\p{Lu}[\p{L}\p{M}’'\-]*\.?)*")
+    r"\p{Lu}[\p{L}\p{M}’'\-]*\.?(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|la|le|du|bin|al)[ \t]+)*\p{Lu}[\p{L}\p{M}’'\-]*\.?)*")
 
 
 class AccordingToPronoun(Rule):
