@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     nbytes = 0
     t0 = time.perf_counter()
     for path in files:
-        text = open(path, encoding="utf-8").read()
+        text = open(path, encoding="utf-8", errors="replace").read()
         name = os.path.basename(path)
         nbytes += len(text.encode("utf-8"))
         words = len(text.split())

@@ -35,7 +35,6 @@ def fixed(text: str, *codes: str, unsafe: bool = True) -> str:
     ("Officials said : the minister will resign after the budget vote next month.",
      "Officials said: the minister will resign after the budget vote next month."),
     ("A draw ,losing the lead.", "A draw, losing the lead."),
-    ("Two  spaces and a tab\t.", "Two  spaces and a tab."),
 ])
 def test_mt103_fixes(text, expected):
     assert fixed(text, "MT103") == expected
@@ -62,6 +61,8 @@ def test_mt103_seed_closing_quote(seed_text):
     "See https://example.com/page . It loads.",
     "x > 0 ? x : y is the code.",
     "1 . First\n2 . Second",
+    "x = 1   .\ny = 22  .\nTwo  spaces and a tab\t.",
+    "The command prefix ! marks a failure and the prefix ? an optional step.",
     "$ pip install .\n$ find . -name '*.py'",
     "Parameters\n----------\ndesc  : str, optional\nPrefix for the bar.\n* total : int",
     "Chapter 3 : The Return",
@@ -141,6 +142,12 @@ def test_mt105_collapses_doubled_space_between_words():
     "Name    Age  City\nAnna    34   Rome",
     "Item one  10\nItem two  20",
     "Far     apart words, an alignment gap.",
+    "He said “it is over.”  Then he left (for good.)  Nobody followed.",
+    "To  illustrate the  program's simplicity,  the following  lines  have been\ntaken from the manual.",
+    "(1)  You may copy it.\n\n(a)  First point.\n\n2.  Second point.",
+    "Certificate data as of: Thu Nov  3 19:04:19 2011",
+    "Use `count  code  name` as the format.",
+    "f\\F6o \\2665  b\\E5r",
 ])
 def test_mt105_leaves_alone(text):
     assert not findings(text, "MT105")

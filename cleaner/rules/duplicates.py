@@ -48,6 +48,8 @@ class DuplicatedWord(Rule):
         for m in _DOUBLE.finditer(text):
             if (m.start() and text[m.start() - 1] in _NOT_BEFORE) or (m.end() < n and text[m.end()] in _NOT_AFTER):
                 continue                                    # we’re re-filing, one one-hundredth
+            if m.end() + 1 < n and text[m.end()] in ".:/" and text[m.end() + 1].isalnum():
+                continue                                    # example example.cpp
             first, sep, second = m.group(1), m.group(2), m.group(3)
             if sep.count("\n") > 1 or (sep != " " and sep.strip(" \t\n")):
                 continue                                    # a paragraph break, odd whitespace

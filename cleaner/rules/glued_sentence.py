@@ -133,13 +133,15 @@ class GluedSentence(Rule):
             else:
                 if len(left) < 3 or not (zl >= min_zipf or left_name):
                     continue
+                if f"{left} {right}" in doc.text:
+                    continue                              # BethGriggs beside "Beth Griggs": a handle
                 if starter and right not in particles:
                     pass                                  # KingThe, CreatorHe
                 elif right == "I" and len(left) >= 4 and zl >= long_zipf:
                     pass
                 elif len(left) >= 4 and zl >= long_zipf and (
                         (_participle(lex, right) and zr >= min_zipf)
-                        or (right in names and zr < long_zipf)):
+                        or (len(right) >= 4 and right in names and zr < long_zipf)):
                     pass                                  # PrisonVisiting, PresidentVojislav
                 else:
                     continue                              # ArianeGroup, PowerPoint-like compounds

@@ -71,12 +71,16 @@ class SpaceBeforePunctuation(Rule):
             else:  # ! ?
                 if not (after.isspace() or after in _CLOSERS):
                     continue                                   # (born 1520 ?), [portrait of ?]
+                if after.isspace() and not _sentence_goes_on_properly(text, mark_pos + 1):
+                    continue                                   # "the prefix ! marks": a symbol
                 if mark == "?" and _ternary(text, mark_pos):
                     continue
             if _line_is_marker(text, ws_start):
                 continue                                       # "1 ." list marker, lone symbol
-            if mark == ":" and (m.end(1) - ws_start > 1 or _label_line(text, ws_start)):
-                continue                                       # "name  : str" definition lists
+            if m.end(1) - ws_start > 1 or "\t" in m.group(1):
+                continue                                       # aligned columns, ASCII diagrams
+            if mark == ":" and _label_line(text, ws_start):
+                continue                                       # "name : str" definition lists
             if _code_line(text, ws_start):
                 continue                                       # shell, doctest, requirements
             fix = self.replace(ws_start, mark_pos + 1, replacement,
@@ -176,7 +180,8 @@ def _sentence_goes_on_properly(text: str, pos: int) -> bool:
     return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–"
 
 
-_CODE_SIGNS = regex.compile(r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]|^\s*[$#>] |^[ \t]{2,}|^\t")
+_CODE_SIGNS = regex.compile(
+    r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]| = |(?<!\S)--?[a-zA-Z][\w-]*(?!\S)|^\s*[$#>] |^[ \t]{2,}|^\t|^\s*//")
 
 
 def _line_of(text: str, pos: int) -> tuple[int, int]:
@@ -243,6 +248,8 @@ _TLDS = frozenset("com org net gov edu io co uk de fr it es ru eu info biz ly me
                   "exe zip md php asp aspx xml json yaml yml".split())
 _FUNCTION_AFTER_COLON = frozenset("the a an this these those that it he she they we i you there "
                                   "his her their our its".split())
+_FILE_STEMS = frozenset("readme license licence changes changelog news install todo copying authors "
+                        "notice contributing history credits thanks makefile dockerfile".split())
 _TRAILING_OK = set(".,;:!?”’\"')]…")
 _LEADING_OK = set("([“‘\"'")
 
@@ -302,6 +309,10 @@ class MissingSpaceAfterPunctuation(Rule):
                 if low_left in abbrevs or (left[0].isupper() and len(left) <= 3):
                     confident = False                        # St.Petersburg: a space, but check
                 elif right not in starters and text[pos - 1].isalpha():
+                    if left.islower() and (len(right) <= 3 or ctx.lexicon.zipf(right) < 3.0):
+                        continue                             # math.Sqrt, tkinter.Tk, syntax.Expr
+                    if left.isupper() and low_left in _FILE_STEMS:
+                        continue                             # README.Debian, CHANGES.Md
                     confident = False                        # String.Format, pathlib.Path may be code
             elif mark in "!?":
                 if not cap_right:
@@ -332,6 +343,8 @@ class MissingSpaceAfterPunctuation(Rule):
             if r.kind != QUOTE or r.start < 2 or text[r.start - 1] != '"':
                 continue
             o = r.start - 1
+            if _code_line(text, o):
+                continue                                     # JSON, code comments
             if text[o - 1] in ",:":
                 fix = self.replace(o, o, " ", "add a space before the opening quotation mark", Applicability.SAFE)
                 yield self.finding(o - 1, o + 1, "no space before the opening quotation mark", fix=fix,
@@ -346,6 +359,8 @@ class MissingSpaceAfterPunctuation(Rule):
                                    confidence=0.85)
 
     def _quote(self, text: str, pos: int, mark: str):
+        if _code_line(text, pos):
+            return None
         if mark == "”":
             # said.”The / said,”he — a closing mark glued to the next word
             msg, at, span = "no space after the closing quotation mark", pos + 1, (pos, pos + 2)
@@ -364,6 +379,8 @@ class MissingSpaceAfterPunctuation(Rule):
 # two or more spaces between two words (or after a comma/semicolon) on one line
 _REPEATED = regex.compile(r"(?<=[\p{L}\p{M}\p{N},;%)\]”’])( {2,})(?=[\p{L}\p{N}(“‘])")
 _RUNS = regex.compile(r"\S {2,}\S|\t")
+_LIST_MARKER = regex.compile(r"[ \t]*(?:\(?[\p{L}\p{N}]{1,3}[.)]|[*•·-])[ \t]+$")
+_PADDED_NUMBER = regex.compile(r"\d\b(?![.,]\d)")
 
 
 class RepeatedSpaces(Rule):
@@ -371,11 +388,17 @@ class RepeatedSpaces(Rule):
 
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         text = doc.masked
+        orig = doc.text
         max_run = self.options.get("max_run", 3)
         for m in _REPEATED.finditer(text):
             s, e = m.span(1)
             if e - s > max_run:
                 continue                                     # column alignment
+            j = s - 1
+            while j > 0 and orig[j] in "”’\"')]":
+                j -= 1
+            if j < s - 1 and orig[j] in ".!?…:":
+                continue                                     # said.”  Next: two spaces after a sentence
             lo = text.rfind("\n", 0, s) + 1
             hi = text.find("\n", e)
             hi = len(text) if hi < 0 else hi
@@ -383,6 +406,13 @@ class RepeatedSpaces(Rule):
                 continue                                     # indented: verse, code, preformatted
             if any(_RUNS.search(text, a, b) for a, b in _neighbour_lines(text, lo, hi)):
                 continue                                     # a table or aligned columns
+            if hi - lo <= 100 and len(_RUNS.findall(text, lo, hi)) >= 3 and any(
+                    text[a:b].strip() for a, b in _neighbour_lines(text, lo, hi)):
+                continue                                     # a justified (typeset) hard-wrapped line
+            if _LIST_MARKER.match(text, lo, e) or _PADDED_NUMBER.match(text, e):
+                continue                                     # "(1)  You may", "Thu Nov  3 19:04"
+            if text.count("`", lo, s) % 2 or _code_line(text, s):
+                continue                                     # inline code, commands
             fix = self.replace(s, e, " ", "collapse to one space", Applicability.SAFE)
             yield self.finding(s, e, "repeated space inside a sentence", fix=fix, confidence=0.9)
 
