@@ -160,6 +160,8 @@ def lint_item(item: Item) -> list[str]:
     for a, b in zip(spans, spans[1:]):
         if a[1] > b[0]:
             say(f"edits {a[2]!r} and {b[2]!r} overlap")
+        elif a[1] == b[0]:
+            say(f"edits {a[2]!r} and {b[2]!r} touch (a change at the seam is scored against both)")
     return out
 
 

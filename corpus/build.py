@@ -103,8 +103,9 @@ def parse_block(header: str, body: str, where: str) -> dict:
         spans.append((s, s + len(e["find"]), e["find"]))
     spans.sort()
     for a, b in zip(spans, spans[1:]):
-        if a[1] > b[0]:
-            raise SourceError(f"{where}: {iid}: edits {a[2]!r} and {b[2]!r} overlap")
+        if a[1] >= b[0]:
+            # touching edits: the scorer would merge the changes of both into each
+            raise SourceError(f"{where}: {iid}: edits {a[2]!r} and {b[2]!r} overlap or touch")
     words = len(text.split())
     if not 60 <= words <= 250:
         raise SourceError(f"{where}: {iid}: {words} words (60-250 allowed)")
