@@ -14,8 +14,10 @@ detection precision, recall and F0.5 — scored exactly like ``../shared/tools/s
 * **mtclean + LanguageTool**: ``mtclean check --languagetool URL`` (merged, deduped);
 
 plus the findings each puts inside quoted speech, recall per artifact kind, and the
-throughput of each on the same text (characters and words per second, best of
-``--repeat`` runs, after a warm-up; LanguageTool over HTTP to a local server).
+throughput of each on the same text (characters and words per wall-clock second, and
+per CPU-second counting this process and the local LanguageTool server's — the figure
+a busy machine distorts least; best of ``--repeat`` runs after a warm-up; LanguageTool
+over HTTP to a local server).
 
 usage: .venv/bin/python bench/lt_compare.py [--lt-url http://127.0.0.1:8081] [--repeat 3]
                                             [--corpus FILE.jsonl ...] [--json OUT]
@@ -140,18 +142,49 @@ def score(items, found, sc):
                 kind_req=dict(kind_req), kind_hit=dict(kind_hit), fp_rules=dict(fp_rules.most_common(8)))
 
 
-def throughput(fns: dict, texts, repeat: int) -> dict:
-    """Best-of-``repeat`` time of each system on ``texts``, runs interleaved so that
-    every system sees the same (warm) server."""
+def server_process(url: str):
+    """The local process serving ``url`` (psutil), to count its CPU time; None if unknown."""
+    try:
+        import psutil
+        from urllib.parse import urlparse
+
+        port = urlparse(url).port
+        for c in psutil.net_connections(kind="tcp"):
+            if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.pid:
+                return psutil.Process(c.pid)
+    except Exception:
+        return None
+    return None
+
+
+def _cpu(proc) -> float:
+    t = os.times()
+    own = t.user + t.system
+    if proc is None:
+        return own
+    try:
+        c = proc.cpu_times()
+        return own + c.user + c.system
+    except Exception:
+        return own
+
+
+def throughput(fns: dict, texts, repeat: int, server=None) -> dict:
+    """Best-of-``repeat`` wall time and CPU time (this process plus the LanguageTool
+    server's, which is what a loaded machine cannot distort much) of each system on
+    ``texts``; runs are interleaved so that every system sees the same warm server."""
     chars = sum(len(t) for t in texts)
     words = sum(len(t.split()) for t in texts)
     best = {k: float("inf") for k in fns}
+    cpu = {k: float("inf") for k in fns}
     for _ in range(repeat):
         for k, fn in fns.items():
-            t0 = time.perf_counter()
+            c0, t0 = _cpu(server), time.perf_counter()
             fn(texts)
             best[k] = min(best[k], time.perf_counter() - t0)
-    return {k: dict(seconds=b, chars=chars, words=words, chars_per_s=chars / b, words_per_s=words / b)
+            cpu[k] = min(cpu[k], max(_cpu(server) - c0, 1e-6))
+    return {k: dict(seconds=b, cpu_seconds=cpu[k], chars=chars, words=words, chars_per_s=chars / b,
+                    words_per_s=words / b, chars_per_cpu_s=chars / cpu[k])
             for k, b in best.items()}
 
 
@@ -172,6 +205,9 @@ def main() -> int:
     lines: list[str] = []
     all_items: list[dict] = []
     per_system_found: dict[str, list] = defaultdict(list)
+    server = server_process(a.lt_url)
+    if server is None:
+        print("(LanguageTool server process not found: CPU time counts this process only)", file=sys.stderr)
     corpora = [(path, load_items(path)) for path in a.corpus]
     # warm-up: every system once over everything (lexicon, server JIT, connections)
     everything = [it["text"] for _p, items in corpora for it in items]
@@ -185,9 +221,10 @@ def main() -> int:
         n_req = sum(g["required"] for it in items for g in sc.gold_edits(it))
         lines.append(f"\n### {name}: {len(items)} item(s), {sum(len(t) for t in texts):,} characters, "
                      f"{n_req} required edits\n")
-        lines.append("| system | precision | recall | F0.5 | TP | FP | findings in quotes | chars/s | words/s |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        speeds = throughput({label: getattr(systems, attr) for label, attr in SYSTEMS}, texts, a.repeat)
+        lines.append("| system | precision | recall | F0.5 | TP | FP | findings in quotes | chars/s | words/s "
+                     "| chars per CPU-second |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        speeds = throughput({label: getattr(systems, attr) for label, attr in SYSTEMS}, texts, a.repeat, server)
         for label, attr in SYSTEMS:
             found = getattr(systems, attr)(texts)
             per_system_found[label] += found
@@ -195,7 +232,8 @@ def main() -> int:
             tp = speeds[label]
             block[label] = dict(score=s, throughput=tp)
             lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f05']:.3f} | {s['tp']} | "
-                         f"{s['fp']} | {s['in_quotes']} | {tp['chars_per_s']:,.0f} | {tp['words_per_s']:,.0f} |")
+                         f"{s['fp']} | {s['in_quotes']} | {tp['chars_per_s']:,.0f} | {tp['words_per_s']:,.0f} | "
+                         f"{tp['chars_per_cpu_s']:,.0f} |")
         results["corpora"][name] = block
 
     # recall by artifact kind over all corpora
