@@ -541,3 +541,58 @@ def test_live_config_key_and_environment_precedence(tmp_path):
     r = run_cli("check", "--format", "json", "--languagetool", LT_URL, "a.txt", cwd=tmp_path,
                 env={lt.ENV_URL: "off"})
     assert "LT:HE_VERB_AGR" in rules(r)                                        # option beats environment
+
+
+@pytest.mark.languagetool
+@needs_server
+def test_live_quoted_speech_never_reaches_the_server(tmp_path):
+    """A recording proxy between mtclean and the real server sees every request body."""
+    import http.server
+    import urllib.parse
+    import urllib.request
+
+    bodies: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def _forward(self, data=None):
+            req = urllib.request.Request(LT_URL.rstrip("/") + self.path, data=data, method=self.command)
+            if data is not None:
+                req.add_header("Content-Type", self.headers.get("Content-Type", "application/x-www-form-urlencoded"))
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                payload = resp.read()
+                self.send_response(resp.status)
+                self.send_header("Content-Type", resp.headers.get("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        def do_GET(self):
+            bodies.append(urllib.parse.unquote_plus(self.path))
+            self._forward()
+
+        def do_POST(self):
+            data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            bodies.append(urllib.parse.unquote_plus(data.decode("utf-8")))
+            self._forward(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        p = tmp_path / "a.txt"
+        p.write_text("“Secret words he go say,” the minister told https://secret.example.org/path.\n\n"
+                     "Yesterday he go to the market, @secrethandle wrote.\n", encoding="utf-8")
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        r = run_cli("check", "--format", "json", "--languagetool", url, "--require-languagetool", str(p))
+        assert r.returncode == 1, r.stderr
+        assert any(f["rule"] == "LT:HE_VERB_AGR" for f in json.loads(r.stdout))
+        sent = "\n".join(bodies)
+        assert "Yesterday he go to the market" in sent
+        for secret in ("Secret words", "secret.example", "secrethandle"):
+            assert secret not in sent
+    finally:
+        server.shutdown()
+        server.server_close()
