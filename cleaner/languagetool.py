@@ -656,7 +656,16 @@ def lt_findings(doc, lt_raw: Iterable[Finding], settings) -> list[Finding]:
 
     rules = request_rules(settings)
     chosen = [f for f in lt_raw if code_enabled(f.rule, settings) and not rules.drops(f.rule[len(PREFIX) + 1:])]
+    if settings.accept:
+        # words the user's vocabulary accepts are not misspellings (names, house terms)
+        accept = settings.accept
+        chosen = [f for f in chosen if not (f.name == "lt-typos" and _accepted(doc.text[f.start:f.end], accept))]
     return filter_findings(doc, chosen, settings.min_confidence)
+
+
+def _accepted(text: str, accept) -> bool:
+    words = text.split()
+    return bool(words) and all(w in accept or w.lower() in accept for w in words)
 
 
 def check_text(text: str, settings, *, regions=(), path: str = "-", url: str | None = None) -> list[Finding]:

@@ -596,3 +596,17 @@ def test_live_quoted_speech_never_reaches_the_server(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.languagetool
+@needs_server
+def test_live_accepted_vocabulary_is_not_a_misspelling(tmp_path):
+    (tmp_path / "vocab.txt").write_text("Zinichev\n", encoding="utf-8")
+    (tmp_path / ".mtclean.toml").write_text('accept = ["vocab.txt"]\n', encoding="utf-8")
+    a = tmp_path / "a.txt"
+    a.write_text("Minister Zinichev and Minister Klimovski spoke.\n", encoding="utf-8")
+    r = run_cli("check", "--format", "json", "--languagetool", LT_URL, "--require-languagetool",
+                "--extend-select", "LT:MORFOLOGIK_RULE_EN_US", "a.txt", cwd=tmp_path)
+    flagged = {a.read_text(encoding="utf-8")[f["offset"]:f["end_offset"]] for f in json.loads(r.stdout)
+               if f["rule"] == "LT:MORFOLOGIK_RULE_EN_US"}
+    assert "Klimovski" in flagged and "Zinichev" not in flagged
