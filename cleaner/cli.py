@@ -300,6 +300,11 @@ def rule_cmd(code: str = typer.Argument(..., help="A rule code, e.g. MT101")) ->
         _err(str(exc))
         raise typer.Exit(EXIT_ERROR)
     code = code.upper()
+    if code == "LT" or code.startswith("LT:"):
+        from .languagetool import describe_rule
+
+        sys.stdout.write(describe_rule(code))
+        return
     if code not in rules:
         import difflib
 

@@ -190,6 +190,34 @@ def request_rules(settings, policy: Policy | None = None) -> RuleRequest:
     return RuleRequest(exact, frozenset(explicit), frozenset(policy.disabled_categories), prefixes)
 
 
+def describe_rule(code: str) -> str:
+    """``mtclean rule LT`` / ``mtclean rule LT:<ID>``: what mtclean does with LanguageTool's rules."""
+    policy = load_policy(os.environ.get(ENV_RULES) or None)
+    how = ("LanguageTool findings appear when a server is given (--languagetool URL, "
+           f"{ENV_URL}, or `languagetool` in the configuration).")
+    if code == PREFIX or code == PREFIX + ":":
+        out = [f"# {PREFIX} LanguageTool", "", how,
+               "Select or ignore them like mtclean's rules: --ignore LT, --extend-select LT:<ID>.", "",
+               f"Off by default (from {policy.source}):", ""]
+        out += [f"  {rid:<45} {why}" for rid, why in sorted(policy.disabled.items())]
+        out += ["", "Categories off by default:", ""]
+        out += [f"  {cat:<45} {why}" for cat, why in sorted(policy.disabled_categories.items())]
+        return "\n".join(out) + "\n"
+    rid = code[len(PREFIX) + 1:]
+    reason = policy.disabled.get(rid) or next(
+        (why for p, why in policy.disabled.items() if p.endswith("*") and rid.startswith(p[:-1])), None)
+    out = [f"# {code} (LanguageTool rule {rid})", "", how, "",
+           "Message and suggestions come from LanguageTool; a suggestion is an unsafe fix, or a "
+           "display-only one for spelling and for a choice between several style suggestions.", ""]
+    if reason:
+        out += [f"Default: off for journalism — {reason}",
+                f"Turn it on with --extend-select {code} (or extend-select in the configuration)."]
+    else:
+        out += ["Default: on (unless its LanguageTool category is off: `mtclean rule LT` lists them)",
+                f"Turn it off with --ignore {code}."]
+    return "\n".join(out) + "\n"
+
+
 # --------------------------------------------------------------------------- offsets
 
 @dataclass(frozen=True, slots=True)

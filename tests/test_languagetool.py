@@ -610,3 +610,12 @@ def test_live_accepted_vocabulary_is_not_a_misspelling(tmp_path):
     flagged = {a.read_text(encoding="utf-8")[f["offset"]:f["end_offset"]] for f in json.loads(r.stdout)
                if f["rule"] == "LT:MORFOLOGIK_RULE_EN_US"}
     assert "Klimovski" in flagged and "Zinichev" not in flagged
+
+
+def test_rule_command_explains_languagetool_rules():
+    r = run_cli("rule", "LT")
+    assert r.returncode == 0 and "MORFOLOGIK_RULE_EN_US" in r.stdout and "STYLE" in r.stdout
+    r = run_cli("rule", "lt:morfologik_rule_en_us")
+    assert r.returncode == 0 and "Default: off" in r.stdout and "--extend-select LT:MORFOLOGIK_RULE_EN_US" in r.stdout
+    r = run_cli("rule", "LT:HE_VERB_AGR")
+    assert r.returncode == 0 and "Default: on" in r.stdout and "--ignore LT:HE_VERB_AGR" in r.stdout
