@@ -7,6 +7,7 @@ match) followed by cheap local checks of the few candidates.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable
 
@@ -180,8 +181,8 @@ def _sentence_goes_on_properly(text: str, pos: int) -> bool:
     return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–"
 
 
-_CODE_SIGNS = regex.compile(
-    r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]| = |(?<!\S)--?[a-zA-Z][\w-]*(?!\S)|^\s*[$#>] |^[ \t]{2,}|^\t|^\s*//")
+_CODE_SIGNS = re.compile(
+    r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]| = |(?:^|\s)--?[a-zA-Z][\w-]*(?=\s|$)|^\s*[$#>] |^[ \t]{2,}|^\t|^\s*//")
 
 
 def _line_of(text: str, pos: int) -> tuple[int, int]:
@@ -343,24 +344,21 @@ class MissingSpaceAfterPunctuation(Rule):
             if r.kind != QUOTE or r.start < 2 or text[r.start - 1] != '"':
                 continue
             o = r.start - 1
-            if _code_line(text, o):
-                continue                                     # JSON, code comments
-            if text[o - 1] in ",:":
+            if text[o - 1] in ",:" and not _code_line(text, o):     # (JSON, code comments)
                 fix = self.replace(o, o, " ", "add a space before the opening quotation mark", Applicability.SAFE)
                 yield self.finding(o - 1, o + 1, "no space before the opening quotation mark", fix=fix,
                                    confidence=0.85)
             c = r.end
             if (c + 1 < n and text[c] == '"' and text[c + 1].isalpha() and text[c - 1] in ".,!?"
                     and not _ellipsis_end(text, c) and not doc.is_protected(c + 1)
-                    and '"' not in text[c + 1:c + 1 + _token_len(text, c + 1)]):
+                    and '"' not in text[c + 1:c + 1 + _token_len(text, c + 1)]
+                    and not _code_line(text, c)):
                 fix = self.replace(c + 1, c + 1, " ", "add a space after the closing quotation mark",
                                    Applicability.SAFE)
                 yield self.finding(c, c + 2, "no space after the closing quotation mark", fix=fix,
                                    confidence=0.85)
 
     def _quote(self, text: str, pos: int, mark: str):
-        if _code_line(text, pos):
-            return None
         if mark == "”":
             # said.”The / said,”he — a closing mark glued to the next word
             msg, at, span = "no space after the closing quotation mark", pos + 1, (pos, pos + 2)
@@ -370,6 +368,8 @@ class MissingSpaceAfterPunctuation(Rule):
             prev = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
             if text[pos - 1].isalpha() and (not prev or len(prev.group()) < 2):
                 return None
+        if _code_line(text, pos):
+            return None
         fix = self.replace(at, at, " ", msg.replace("no space", "add a space"), Applicability.SAFE)
         return self.finding(span[0], span[1], msg, fix=fix, confidence=0.85)
 
