@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import languagetool as lt
@@ -619,3 +619,27 @@ def test_rule_command_explains_languagetool_rules():
     assert r.returncode == 0 and "Default: off" in r.stdout and "--extend-select LT:MORFOLOGIK_RULE_EN_US" in r.stdout
     r = run_cli("rule", "LT:HE_VERB_AGR")
     assert r.returncode == 0 and "Default: on" in r.stdout and "--ignore LT:HE_VERB_AGR" in r.stdout
+
+
+_FRAGMENTS = ["Yesterday he go to the market. ", "“he go there,” ", "She said “we go”. ", "😀 ", "\r\n", "\n\n",
+              "https://example.org/he-go ", "@hego ", "#hego ", "The talks ended. according to officials ",
+              "an European ", "It was a honour. ", "‘he go’ ", "Ünïcödé café ", "\t"]
+
+
+@pytest.mark.languagetool
+@needs_server
+@settings(max_examples=15)
+@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=25))
+def test_live_invariants_on_generated_text(parts):
+    text = "".join(parts)
+    s = Settings(select=("LT",), languagetool=LT_URL)
+    doc = Document(text)
+    found = lt.check_text(text, s)
+    for f in found:
+        assert f.rule.startswith("LT:")
+        assert 0 <= f.start <= f.end <= len(text)
+        assert not doc.protection.overlaps(f.span), (f, text[f.start:f.end])
+        if f.rule == "LT:HE_VERB_AGR":
+            assert text[f.start:f.end] == "go"
+        if f.fix is not None:
+            assert all(not doc.protection.overlaps(e.span) for e in f.fix.edits)
