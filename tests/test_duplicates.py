@@ -65,6 +65,13 @@ def test_mt106_safety_by_vocabulary():
     assert fixed("He wanted to to go.", "MT106", unsafe=False) == "He wanted to to go."
 
 
+def test_mt106_user_accept_vocabulary():
+    text = "We ate tuna tuna on the beach."
+    assert findings(text, "MT106")
+    accepted = Settings(select=("MT106",), accept=frozenset({"tuna tuna"}))
+    assert not [f for f in check(text, accepted) if f.rule == "MT106"]
+
+
 def test_mt106_dialogue_is_protected():
     text = "“I I don’t know,” he stammered. “The the thing is gone.”"
     assert not findings(text, "MT106")

@@ -54,8 +54,8 @@ class DuplicatedWord(Rule):
             if sep.count("\n") > 1 or (sep != " " and sep.strip(" \t\n")):
                 continue                                    # a paragraph break, odd whitespace
             low = first.lower()
-            if low in legit:
-                continue
+            if low in legit or f"{first} {second}" in ctx.accept or f"{low} {low}" in ctx.accept:
+                continue                                    # (a user may accept "Mahi Mahi", "bora bora")
             if first != second:
                 # "The the" at a sentence start is a duplicate; "the The Times",
                 # "first First Lady", "Sirhan Sirhan" are not
