@@ -503,6 +503,7 @@ def test_live_fix_applies_languagetool_suggestions_only_with_unsafe_fixes(tmp_pa
 
 
 @pytest.mark.languagetool
+@pytest.mark.slow
 @needs_server
 def test_live_local_mode_uses_the_fetched_installation(tmp_path):
     if lt.local_installation() is None:
