@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from cleaner import languagetool as lt
 from cleaner.document import Document
 from cleaner.settings import Settings
-from cleaner.types import Applicability, Edit, Finding, Fix, Span
+from cleaner.types import Applicability, Edit, Finding, Span
 
 from conftest import run_cli
 
