@@ -7,9 +7,8 @@ Rules read ``doc.masked`` (protected code points replaced one-for-one by
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -24,8 +23,9 @@ _ABBREV_END = regex.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word of the masked text (a named tuple: documents have many of them)."""
+
     start: int
     end: int
     text: str
@@ -75,7 +75,7 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         """Word tokens of the masked text (nothing inside protected regions)."""
-        return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.masked)]
+        return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(self.masked)]
 
     @cached_property
     def _line_starts(self) -> list[int]:
