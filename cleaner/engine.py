@@ -20,11 +20,27 @@ def make_context(settings: Settings) -> Context:
     return Context(dialect=settings.dialect, accept=settings.accept)
 
 
+_RULES_CACHE: dict = {}
+
+
 def rules_for(settings: Settings, ignore_extra: Iterable[str] = ()) -> tuple:
+    # Cached per (settings, ignore): resolving the enabled codes costs as much as
+    # checking a short text, and the registry's rules are loaded once per process anyway.
+    ignore = tuple(ignore_extra)
+    key: tuple | None = (settings, ignore)
+    try:
+        return _RULES_CACHE[key]
+    except KeyError:
+        pass
+    except TypeError:                      # unhashable settings: no caching
+        key = None
     from .registry import instantiate
 
-    codes = [c for c in settings.enabled_codes(ignore_extra) if not c.startswith("LT")]
-    return instantiate(codes, settings.extend_rules)
+    codes = [c for c in settings.enabled_codes(ignore) if not c.startswith("LT")]
+    rules = instantiate(codes, settings.extend_rules)
+    if key is not None and len(_RULES_CACHE) < 256:
+        _RULES_CACHE[key] = rules
+    return rules
 
 
 def filter_findings(doc: Document, findings: Iterable[Finding], min_confidence: float = 0.0) -> list[Finding]:

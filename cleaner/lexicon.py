@@ -160,14 +160,25 @@ def _load_table() -> MappedTable:
 class Lexicon:
     """Zipf frequencies of English words (0.0 for unknown words)."""
 
+    #: memoised lookups kept per process (words follow Zipf's law: a small memo catches most)
+    MEMO_SIZE = 200_000
+
     def __init__(self, table: "dict[str, float] | MappedTable | None" = None):
         self._table = table if table is not None else _load_table()
+        self._memo: dict[str, float] = {}
 
     def zipf(self, word: str) -> float:
+        z = self._memo.get(word)
+        if z is not None:
+            return z
         t = self._table
         z = t.get(word)
         if z is None:
             z = t.get(word.lower().replace("’", "'"), 0.0)
+        memo = self._memo
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        memo[word] = z
         return z
 
     def __contains__(self, word: str) -> bool:

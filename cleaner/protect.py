@@ -21,6 +21,7 @@ damage such as ``troops ”.`` can still be repaired.
 from __future__ import annotations
 
 import bisect
+import re as _re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -57,6 +58,12 @@ _URL = regex.compile(
       (?:com|org|net|gov|edu|mil|int|io|co|uk|de|fr|it|es|ru|eu|info|biz|ly|me|tv|us|ca|au|ua|pt|br|nl|ch|ai|app|dev)
       \b(?:/[^\s<>"“”«»]*)?
     """
+)
+# Every match of _URL contains one of these; most texts contain none, and this search
+# is many times faster than _URL's, so _URL only runs when it can match.
+_URL_HINT = regex.compile(
+    r"(?i)://|www\.|\.(?:com|org|net|gov|edu|mil|int|io|co|uk|de|fr|it|es|ru|eu|info|biz|ly|me|tv|us|ca|au|ua|pt"
+    r"|br|nl|ch|ai|app|dev)\b"
 )
 _URL_TRAILING = ".,;:!?)]}'\"’”»"
 _EMAIL = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
@@ -117,15 +124,34 @@ def _single_quote_close(text: str, j: int, hi: int) -> bool:
     return True
 
 
+# Every character the scan below acts on; all others are skipped in one regex search
+# instead of one Python step each (keep in sync with the tests in _quotes_in_paragraph).
+_QUOTE_CHARS = _re.compile("[" + _re.escape("".join(sorted(set(_DOUBLE_OPEN) | set("\"”‘'")))) + "]")
+_SINGLE_STOP = {c: _re.compile("[" + _re.escape(c + "“\"«„") + "]") for c in "’'"}
+
+
+def _first(text: str, chars: str, start: int, hi: int) -> int:
+    """Index of the first of ``chars`` in ``text[start:hi]``, or ``hi``."""
+    best = hi
+    for c in chars:
+        k = text.find(c, start, best)
+        if k >= 0:
+            best = k
+    return best
+
+
 def _quotes_in_paragraph(text: str, lo: int, hi: int) -> Iterable[tuple[int, int]]:
     i = lo
+    search = _QUOTE_CHARS.search
     while i < hi:
+        m = search(text, i, hi)
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch in _DOUBLE_OPEN or ch == '"' or (ch == "”" and _opens_like_quote(text, i, lo, hi)):
             closers = _DOUBLE_OPEN.get(ch, '"' if ch == '"' else "”")
-            j = i + 1
-            while j < hi and text[j] not in closers:
-                j += 1
+            j = _first(text, closers, i + 1, hi)
             span = _content(text, i + 1, j)
             if span:
                 yield span
@@ -133,9 +159,14 @@ def _quotes_in_paragraph(text: str, lo: int, hi: int) -> Iterable[tuple[int, int
             continue
         if ch in "‘'" and _single_quote_open(text, i, lo):
             closer = "’" if ch == "‘" else "'"
+            stop = _SINGLE_STOP[closer].search
             j = i + 1
             found = -1
             while j < hi:
+                m = stop(text, j, hi)
+                if m is None:
+                    break
+                j = m.start()
                 if text[j] == closer and _single_quote_close(text, j, hi):
                     found = j
                     break
@@ -180,7 +211,7 @@ def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[reg
     regions: list[Region] = [Region(s, e, QUOTE) for s, e in quote_spans(text)]
     for m in _EMAIL.finditer(text):
         regions.append(Region(m.start(), m.end(), EMAIL))
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(text) if _URL_HINT.search(text) else ():
         end = _trim_url(text, m.start(), m.end())
         if end > m.start():
             regions.append(Region(m.start(), end, URL))
