@@ -391,9 +391,10 @@ def test_corpus_items_are_not_copied_from_dev():
     assert dev & ours == set()
 
 
-#: the accuracy guard: a little below the figures measured when they were last raised
-GUARD = ("--min-detect-f05", "0.70", "--min-fix-f05", "0.70", "--max-quote-violations", "0",
-         "--max-false-findings", "6")
+#: the accuracy guard, a little below the figures measured when it was last raised
+#: (detection F0.5 0.916, correction F0.5 0.900, 0 false findings, 0 quote violations)
+GUARD = ("--min-detect-f05", "0.88", "--min-fix-f05", "0.86", "--max-quote-violations", "0",
+         "--max-false-findings", "3")
 
 
 @pytest.fixture(scope="module")
