@@ -77,9 +77,25 @@ def check_document(doc: Document, rules: Sequence, ctx: Context, settings: Setti
     return findings
 
 
+_PROTECT_CACHE: dict = {}
+
+
+def _protect_patterns(settings: Settings) -> tuple:
+    """``settings.protect_patterns()``, compiled once per settings (not once per document)."""
+    try:
+        return _PROTECT_CACHE[settings]
+    except KeyError:
+        patterns = settings.protect_patterns()
+        if len(_PROTECT_CACHE) < 256:
+            _PROTECT_CACHE[settings] = patterns
+        return patterns
+    except TypeError:                      # unhashable settings
+        return settings.protect_patterns()
+
+
 def build_document(text: str, settings: Settings = DEFAULT, *, regions: Iterable[Region] = (),
                    path: str = "-") -> Document:
-    return Document(text, extra_regions=regions, protect_patterns=settings.protect_patterns(), path=path)
+    return Document(text, extra_regions=regions, protect_patterns=_protect_patterns(settings), path=path)
 
 
 def check(text: str, settings: Settings | None = None, *, regions: Iterable[Region] = (),

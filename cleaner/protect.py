@@ -219,8 +219,8 @@ def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[reg
         regions.append(Region(m.start(), m.end(), HANDLE))
     for m in _HASHTAG.finditer(text):
         regions.append(Region(m.start(), m.end(), HASHTAG))
-    from .rules.userregex import finditer
-
+    if patterns:
+        from .rules.userregex import finditer
     for pat in patterns:
         for m in finditer(pat, text):
             if m.end() > m.start():
