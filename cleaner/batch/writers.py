@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterable
 
-GZIP_LEVEL = 6
+GZIP_LEVEL = 4                    # 2.5x faster than 6 for ~5% larger output (zlib, text)
 ZSTD_LEVEL = 3
 
 
