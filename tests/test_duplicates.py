@@ -125,3 +125,39 @@ def test_find_teasers_is_linear_enough():
     t = time.perf_counter()
     find_teasers(text.replace(" ", "x "))
     assert time.perf_counter() - t < 2.0
+
+
+# -- round trip: double a word of a clean sentence; MT106 must find it and undo it -----------
+
+ROUND_TRIP = [
+    "The minister, who took office in March, resigned on Friday.",
+    "Prices rose sharply last year, according to the statistics office.",
+    "The bridge, which was built in 1932, will be closed for repairs.",
+    "The team lost the final, despite a strong start to the season.",
+    "Scientists warned that the glacier is melting faster than expected.",
+    "The plan would cut emissions by half over the next decade.",
+    "The agency said the vaccine was safe and effective for older adults.",
+    "Investors remained cautious ahead of the central bank meeting.",
+]
+DOUBLED = {"the", "a", "an", "of", "to", "and", "for", "was", "is", "will", "be"}
+
+
+def _doubled_cases():
+    import re
+
+    for s in ROUND_TRIP:
+        for m in re.finditer(r"[A-Za-z]+", s):
+            if m.group().lower() in DOUBLED and s[m.end():m.end() + 1] == " ":
+                yield pytest.param(s, s[:m.end()] + " " + m.group().lower() + s[m.end():],
+                                   id=f"{s[:10]}-{m.group()}-{m.start()}")
+
+
+@pytest.mark.parametrize("sentence", ROUND_TRIP)
+def test_round_trip_sentences_are_clean(sentence):
+    assert not findings(sentence, "MT106")
+
+
+@pytest.mark.parametrize(("original", "damaged"), list(_doubled_cases()))
+def test_round_trip_doubled_word(original, damaged):
+    assert findings(damaged, "MT106")
+    assert fixed(damaged, "MT106") == original

@@ -108,3 +108,33 @@ def test_clean_wikipedia_camel_case_names():
         chunk = text[i:i + 20000]
         hits += [chunk[f.start:f.end] for f in findings(chunk)]
     assert hits == []
+
+
+# -- round trip: a scraped list of headlines loses its line breaks ------------------------------
+
+HEADLINES = [
+    "Zidane accepts need to rest more",
+    "The Edit: what to watch this weekend",
+    "Visiting delegation meets the finance minister",
+    "Floods force thousands from their homes",
+    "Madrid fans protest over ticket prices",
+    "This is why inflation is still so high",
+    "Scientists find water on a distant planet",
+    "Opinion: the case for a four-day week",
+]
+
+
+def _glued_cases():
+    for a, b in zip(HEADLINES, HEADLINES[1:]):
+        yield pytest.param(a, b, id=f"{a.split()[-1]}{b.split()[0]}")
+
+
+@pytest.mark.parametrize(("first", "second"), list(_glued_cases()))
+def test_round_trip_glued_headlines(first, second):
+    text = first + second
+    found = findings(text)
+    assert found, text
+    assert text[found[0].start:found[0].end] == first.split()[-1] + second.split()[0].rstrip(":")
+    out = fixed(text)
+    assert out in (first + " " + second, first + ". " + second)
+    assert not findings(out)

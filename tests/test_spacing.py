@@ -180,3 +180,66 @@ def test_clean_novels_stay_quiet():
     for i in range(0, len(text), 20000):
         n += len(findings(text[i:i + 20000]))
     assert n == 0
+
+
+# -- round trip: damage clean sentences, the rules must find and undo it -----------------------
+
+ROUND_TRIP = [
+    "The minister, who took office in March, resigned on Friday.",
+    "Officials met in Brussels; no agreement was reached.",
+    "Prices rose sharply last year, according to the statistics office.",
+    "The bridge, which was built in 1932, will be closed for repairs.",
+    "Farmers protested outside parliament: the new rules were unfair, they said.",
+    "The team lost the final, despite a strong start to the season.",
+    "Exports fell in the third quarter, while imports rose slightly.",
+    "The talks ended without a deal, leaving the plant's future uncertain.",
+    "Scientists warned that the glacier is melting faster than expected.",
+    "Why did the court rule against the company? Nobody could say.",
+]
+
+
+def _space_before_cases():
+    for s in ROUND_TRIP:
+        for i, ch in enumerate(s):
+            if ch in ",.;:?" and s[i - 1].isalnum():
+                yield pytest.param(s, s[:i] + " " + s[i:], id=f"{s[:12]}-{i}")
+
+
+def _missing_after_cases():
+    for a, b in zip(ROUND_TRIP, ROUND_TRIP[1:]):
+        text = a + " " + b
+        yield pytest.param(text, a + b, id=f"join-{a[:10]}")
+    for s in ROUND_TRIP:
+        for i, ch in enumerate(s):
+            if ch in ",;:" and s[i + 1:i + 2] == " " and s[i - 1].isalpha() and s[i + 2:i + 3].isalpha():
+                yield pytest.param(s, s[:i + 1] + s[i + 2:], id=f"{s[:12]}-{i}")
+
+
+def _double_space_cases():
+    for s in ROUND_TRIP:
+        for i, ch in enumerate(s):
+            if ch == " " and s[i - 1].isalpha() and s[i + 1].isalpha():
+                yield pytest.param(s, s[:i] + "  " + s[i:], id=f"{s[:12]}-{i}")
+
+
+@pytest.mark.parametrize("sentence", ROUND_TRIP)
+def test_round_trip_sentences_are_clean(sentence):
+    assert not findings(sentence)
+
+
+@pytest.mark.parametrize(("original", "damaged"), list(_space_before_cases()))
+def test_round_trip_space_before(original, damaged):
+    assert findings(damaged, "MT103")
+    assert fixed(damaged, "MT103") == original
+
+
+@pytest.mark.parametrize(("original", "damaged"), list(_missing_after_cases()))
+def test_round_trip_missing_space_after(original, damaged):
+    assert findings(damaged, "MT104")
+    assert fixed(damaged, "MT104") == original
+
+
+@pytest.mark.parametrize(("original", "damaged"), list(_double_space_cases()))
+def test_round_trip_double_space(original, damaged):
+    assert findings(damaged, "MT105")
+    assert fixed(damaged, "MT105") == original
