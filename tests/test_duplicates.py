@@ -30,6 +30,8 @@ def fixed(text: str, code: str, unsafe: bool = True) -> str:
     ("It had successfully consolidated consolidated power.", "It had successfully consolidated power."),
     ("Paris in the\nthe spring.", "Paris in\nthe spring."),
     ("He looks forward to to the next season.", "He looks forward to the next season."),
+    ("Rates may rise again in in December.", "Rates may rise again in December."),
+    ("The vote is on on Monday, by by 2030 at the latest.", "The vote is on Monday, by 2030 at the latest."),
 ])
 def test_mt106_fixes(text, expected):
     assert fixed(text, "MT106") == expected
@@ -38,7 +40,7 @@ def test_mt106_fixes(text, expected):
 @pytest.mark.parametrize("text", [
     "He said that that was it; she had had enough.",
     "Give her her book. I told you you were late. It cost her her life.",
-    "He took the letters in in the morning and dealt with with care.",
+    "He took the letters in in the morning and dealt with with care; he slipped in in safety.",
     "What they do do is wrong.",
     "What it is is a scandal; the thing is is that nobody cares; all he was was tired.",
     "The will will be read; the can can hold it; look at at least three.",

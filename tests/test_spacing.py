@@ -32,6 +32,7 @@ def fixed(text: str, *codes: str, unsafe: bool = True) -> str:
     ("The league was won by Kanté .", "The league was won by Kanté."),
     ("It fell on the 9th .", "It fell on the 9th."),
     ("Really ? Yes !", "Really? Yes!"),
+    ("Organisers said : “It was a success.”", "Organisers said: “It was a success.”"),
     ("Officials said : the minister will resign after the budget vote next month.",
      "Officials said: the minister will resign after the budget vote next month."),
     ("A draw ,losing the lead.", "A draw, losing the lead."),

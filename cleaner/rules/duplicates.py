@@ -54,8 +54,14 @@ class DuplicatedWord(Rule):
             if sep.count("\n") > 1 or (sep != " " and sep.strip(" \t\n")):
                 continue                                    # a paragraph break, odd whitespace
             low = first.lower()
-            if low in legit or f"{first} {second}" in ctx.accept or f"{low} {low}" in ctx.accept:
+            if f"{first} {second}" in ctx.accept or f"{low} {low}" in ctx.accept:
                 continue                                    # (a user may accept "Mahi Mahi", "bora bora")
+            particle_before_name = False
+            if low in legit:
+                # "rushed in in such a multitude" is English; "in in December" is not
+                if low not in ("in", "on", "by") or not regex.match(r"[ \t]+(?:\p{Lu}|\d)", text[m.end():m.end() + 3]):
+                    continue
+                particle_before_name = True
             if first != second:
                 # "The the" at a sentence start is a duplicate; "the The Times",
                 # "first First Lady", "Sirhan Sirhan" are not
@@ -75,7 +81,9 @@ class DuplicatedWord(Rule):
                 continue                                    # code, commands, preformatted output
             if "\n" in sep and low not in never:
                 continue                                    # verse and headings: only sure cases
-            if low in never:
+            if particle_before_name:
+                app, conf = Applicability.UNSAFE, 0.7
+            elif low in never:
                 app, conf = Applicability.SAFE, 0.95
             elif low in unsafe:
                 app, conf = Applicability.UNSAFE, 0.85

@@ -80,7 +80,7 @@ class SpaceBeforePunctuation(Rule):
                 continue                                       # "1 ." list marker, lone symbol
             if m.end(1) - ws_start > 1 or "\t" in m.group(1):
                 continue                                       # aligned columns, ASCII diagrams
-            if mark == ":" and _label_line(text, ws_start):
+            if mark == ":" and _label_line(text, ws_start) and _next_nonspace(text, mark_pos + 1) not in "“\"‘«":
                 continue                                       # "name : str" definition lists
             if _code_line(text, ws_start):
                 continue                                       # shell, doctest, requirements
