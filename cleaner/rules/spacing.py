@@ -21,12 +21,11 @@ from .base import Context, Rule
 
 # -- MT103 space before punctuation ------------------------------------------------------
 
-# a word (or a closing bracket/quote, or protected text such as a URL) + spaces + one mark
-# (not after protected text: "see https://example.com ." keeps the link clickable)
+# a word (or a closing bracket or quote) + spaces + one mark; not after protected
+# text, since "see https://example.com ." keeps the link clickable on purpose
 _SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]”’\"'])([ \t]+)([,.;:!?])")
 _CLOSERS = "”’\""
 _OPEN_FOR = {"“": "”", "‘": "’", '"': '"', "‟": "”"}
-_EMOTICON_AFTER = set("()[]DPpOo3/\\|*")
 
 
 class SpaceBeforePunctuation(Rule):
@@ -109,7 +108,7 @@ class SpaceBeforePunctuation(Rule):
             c = r.end
             while c < n and text[c] in " \t":
                 c += 1
-            closed = c < n and text[c] == closer_ch and c > r.end - 1
+            closed = c < n and text[c] == closer_ch
             open_gap = r.start - o - 1
             close_gap = c - r.end if closed else 0
             if opener == '"':
@@ -146,7 +145,7 @@ def _quote_char(ch: str) -> bool:
     return ch in "“”‘’\"'«»„‚"
 
 
-def left_lower_word(word: str) -> bool:
+def _lower_word(word: str) -> bool:
     return word.isalpha() and word.islower()
 
 
@@ -318,7 +317,7 @@ class MissingSpaceAfterPunctuation(Rule):
             elif mark in "!?":
                 if not cap_right:
                     continue                                 # he!p (OCR), nation?the (lost dash)
-            elif mark == "," and not cap_right and left_lower_word(left) and (
+            elif mark == "," and not cap_right and _lower_word(left) and (
                     ctx.lexicon.zipf(left) < 2.5 or ctx.lexicon.zipf(right) < 2.5):
                 continue                                     # keyword lists: markdown,commonmark
             elif mark == ":":
