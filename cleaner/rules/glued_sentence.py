@@ -107,7 +107,8 @@ class GluedSentence(Rule):
                 if (left[0].islower() and len(left) >= 4 and lex.zipf(left) >= long_zipf
                         and right not in tech_suffixes
                         and (right in names or lex.zipf(right) >= 4.0)
-                        and not (left in code_prefixes or left.lower() in low_prefixes)):
+                        and not (left in code_prefixes or left.lower() in low_prefixes)
+                        and not code_line(text, s)):
                     if teasers is None:
                         teasers = teaser_positions(doc)
                     if s + i not in teasers:
