@@ -213,11 +213,22 @@ def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
     return NounPhrase(i, boundary, has_and, hd, np_toks, name_headed)
 
 
+# partitives take their number from the noun after "of": "most of the blazes are"
+_PARTITIVE = frozenset({"most", "some", "all", "half", "none", "any", "rest", "majority", "lot", "lots",
+                        "plenty", "part", "percent", "per cent", "third", "quarter", "bulk", "remainder"})
+
+
 def _plural_np(np: NounPhrase, lex) -> bool:
     S = g.sets()
     if np.has_and:
         return True
     low = np.subject_head.low
+    if low in _PARTITIVE:
+        words = [t for t in np.tokens if t.kind == "w"]
+        lows = [t.low for t in words]
+        if "of" in lows and lows.index("of") < len(lows) - 1:
+            last = lows[-1]
+            return g.is_plural(last, lex) or last in S.collective or last in _PLURAL_WORDS
     return g.is_plural(low, lex) or low in S.collective or low in _PLURAL_WORDS
 
 
