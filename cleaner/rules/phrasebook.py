@@ -66,8 +66,22 @@ ORG_KEYS = {"name", "aliases", "acronym", "foreign", "note", "bare"}
 PACK_KEYS = {"extends", "language", "description", "entries", "orgs", "fix"}
 SCOPES = ("sentence", "paragraph", "document")
 
-# word boundaries that treat apostrophes and hyphens as word characters
-_LB = r"(?:(?<![\w'’\-])(?=\w)|(?!\w))"
+# word boundaries that treat apostrophes and hyphens as word characters; the left one
+# depends on how the pattern starts (one cheap check: an alternation of lookarounds in
+# front of a pattern makes the regex engine ten times slower)
+_LB_WORD = r"\b(?<!['’\-])"
+_LB_OTHER = r"(?<![\w'’\-])"
+_LEADING = regex.compile(r"(?:\(\?(?:<[=!](?:[^()\\]|\\.)*|[aiLmsux-]*:|P<\w+>|<\w+>)|\()*")
+
+
+def _left(body: str) -> str:
+    """The left word boundary for a pattern: ``\b`` when it can only start with a
+    word character (the usual case: it is much faster), a lookbehind otherwise."""
+    rest = body[_LEADING.match(body).end():]
+    first = rest[:1]
+    if first.isalnum() or rest.startswith(("\\w", "\\d", "\\p{L", "\\p{Lu", "\\p{N", "[A-Z", "[a-z", "[Tt", "[Oo")):
+        return _LB_WORD
+    return _LB_OTHER
 _RB = r"(?:(?<=\w)(?![\w'’]|-\w)|(?<!\w))"
 
 _DEFAULT_CONFIDENCE = {Applicability.SAFE: 0.92, Applicability.UNSAFE: 0.82, Applicability.DISPLAY_ONLY: 0.65}
@@ -322,6 +336,182 @@ def fix_case(matched: str, replacement: str) -> str:
     return replacement
 
 
+# -- anchors: the cheap prefilter ----------------------------------------------------------
+#
+# Vale merges a style's substitutions into one alternation; with the ``regex`` module a
+# few hundred case-insensitive alternatives cost ~1 µs per character, whatever the text.
+# Instead, every entry gets *anchors* — literal words of which one must begin a word of
+# any match (read off the parsed pattern: ``make a photo`` → {photo, photos, ...},
+# ``European Space Agency (ASE)`` → {ase}) — and a document is indexed once by the
+# first letters of its words.  An entry only runs around the places where one of its
+# anchors occurs, so the phrasebook costs about one dictionary lookup per entry and
+# a few short searches per document.
+
+try:  # Python 3.11+
+    from re import _parser as _sre_parse
+    from re import _constants as _sre_c
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre_c
+    import sre_parse as _sre_parse
+
+_PREFIX = 4
+_MIN_ANCHOR = 3
+_WORD_CHARS = regex.compile(r"\w")
+
+
+def _sanitize(body: str) -> str:
+    out = regex.sub(r"\\[pP]\{[^}]*\}", r"\\w", body)
+    out = out.replace("(?-f)", "").replace("(?>", "(?:")
+    out = regex.sub(r"\(\?[a-zA-Z]*-?[a-zA-Z]*:", "(?:", out)
+    return out
+
+
+def _options(seq, word_start: bool, prefix: str = "", prefix_start: bool = False
+             ) -> tuple[list[frozenset[str]], bool]:
+    """Required anchor options of a parsed sequence — each option is a set of literal
+    word beginnings, one of which every match contains — and whether the sequence
+    ends at a word start (after whitespace).  ``prefix`` is a literal run that the
+    sequence continues (``re`` factors common prefixes out of alternations)."""
+    c = _sre_c
+    options: list[frozenset[str]] = []
+    cur: list[str] = list(prefix)
+    cur_start = prefix_start if prefix else word_start
+    at_word_start = word_start if not prefix else False
+
+    def flush():
+        nonlocal cur
+        if cur and cur_start and len(cur) >= _MIN_ANCHOR:
+            options.append(frozenset(["".join(cur)]))
+        cur = []
+
+    for op, av in seq:
+        if op is c.LITERAL:
+            ch = chr(av).lower()
+            if _WORD_CHARS.match(ch):
+                if not cur:
+                    cur_start = at_word_start
+                cur.append(ch)
+                at_word_start = False
+                continue
+            flush()
+            at_word_start = ch.isspace() or ch in "(\"“‘[«/'’-"
+            continue
+        if op is c.BRANCH:
+            union: set[str] = set()
+            ok = True
+            ends = True
+            for branch in av[1]:
+                inner, end = _options(branch, at_word_start, "".join(cur), cur_start)
+                ends = ends and end
+                if not inner:
+                    ok = False
+                    continue
+                union |= _best(inner)
+            flush()
+            if ok and union:
+                options.append(frozenset(union))
+            at_word_start = ends
+            continue
+        flush()
+        if op is c.SUBPATTERN:
+            inner, at_word_start = _options(av[-1], at_word_start)
+            options.extend(inner)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, _hi, sub = av
+            inner, end = _options(sub, at_word_start)
+            if lo >= 1:
+                options.extend(inner)
+                at_word_start = end
+            else:
+                at_word_start = at_word_start and end
+        elif op is c.ASSERT:
+            direction, sub = av
+            if direction == 1:           # a lookahead is part of the text that follows
+                inner, _ = _options(sub, at_word_start)
+                options.extend(inner)
+        elif op is c.AT:
+            if av in (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING):
+                at_word_start = True
+        elif op is c.ASSERT_NOT:
+            pass
+        else:                             # a class, any character, a category...
+            at_word_start = _is_space_item(op, av)
+    flush()
+    return options, at_word_start
+
+
+def _is_space_item(op, av) -> bool:
+    c = _sre_c
+    if op is c.IN:
+        return any(o is c.CATEGORY and a in (c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD) for o, a in av)
+    return False
+
+
+def _rarity(words: frozenset[str]) -> float:
+    """Lower is better: the most frequent word of the option (Zipf scale)."""
+    try:
+        from ..lexicon import english
+
+        lex = english()
+        return max(lex.zipf(w) for w in words) + 0.2 * len(words) ** 0.5
+    except Exception:  # pragma: no cover - no lexicon: prefer long, few words
+        return 8 - min(len(w) for w in words) + 0.2 * len(words)
+
+
+def _best(options: list[frozenset[str]]) -> frozenset[str]:
+    return min(options, key=_rarity)
+
+
+def anchors_of(body: str) -> tuple[str, ...] | None:
+    """Anchor words for a pattern, or None when it has no usable literal."""
+    try:
+        parsed = _sre_parse.parse(_sanitize(body))
+    except Exception:
+        return None
+    options, _ = _options(list(parsed), True)
+    if not options:
+        return None
+    return tuple(sorted(_best(options)))
+
+
+class DocIndex:
+    """Where each word beginning occurs in a document (lower-cased, masked text)."""
+
+    _TOKEN = __import__("re").compile(r"\w+")
+
+    def __init__(self, masked: str):
+        self.low = masked.lower()
+        index: dict[str, list[int]] = {}
+        for m in self._TOKEN.finditer(self.low):
+            w = m.group()
+            start = m.start()
+            index.setdefault(w[:_PREFIX], []).append(start)
+            if len(w) >= _MIN_ANCHOR and len(w) > _PREFIX - 1 and _PREFIX > _MIN_ANCHOR:
+                index.setdefault(w[:_MIN_ANCHOR] + "\x00", []).append(start)
+        self.index = index
+
+    def positions(self, anchors: tuple[str, ...]) -> list[int]:
+        out: list[int] = []
+        low = self.low
+        for a in anchors:
+            key = a[:_PREFIX] if len(a) >= _PREFIX else a + "\x00"
+            for pos in self.index.get(key, ()):
+                if len(a) <= _PREFIX or low.startswith(a, pos):
+                    out.append(pos)
+            if len(a) < _PREFIX:
+                out.extend(self.index.get(a, ()))      # the word is exactly the anchor
+        return out
+
+
+def doc_index(doc, ctx) -> DocIndex:
+    cached = ctx.facts.get("phrasebook.index")
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    idx = DocIndex(doc.masked)
+    ctx.facts["phrasebook.index"] = (doc, idx)
+    return idx
+
+
 # -- data model ------------------------------------------------------------------------------
 
 @dataclass(eq=False)
@@ -347,6 +537,8 @@ class Entry:
     example: str | None = None
     trap: str | None = None
     org: str | None = None             # acronym entries: the English acronym
+    #: literal words one of which starts a word of every match (None: no usable anchor)
+    anchors: tuple[str, ...] | None = None
 
     @property
     def label(self) -> str:
@@ -392,8 +584,9 @@ def _languages(value: Any, path: Path, index: int | None, find: Any) -> tuple[st
 
 
 def _compile(source: str, flags: int, path: Path, index: int | None, find: Any, key: str):
+    # simple case folding: regex's V1 full case folding (ß = ss) makes matching ~5x slower
     try:
-        return userregex.compile_user_regex(source, where=key, flags=flags)
+        return userregex.compile_user_regex("(?-f)" + source, where=key, flags=flags)
     except userregex.UserRegexError as exc:
         raise _fail(path, index, find, str(exc)) from None
 
@@ -471,7 +664,7 @@ def parse_entry(raw: Any, index: int, path: Path, pack_language: tuple[str, ...]
         neutralize_groups(body)
     except ValueError as exc:
         raise _fail(path, index, find, str(exc)) from None
-    pattern = _compile(_LB + f"(?:{body})" + _RB, flags, path, index, find, "find")
+    pattern = _compile(_left(body) + f"(?:{body})" + _RB, flags, path, index, find, "find")
     if is_regex and not regex.search(r"\\[wdsbpWDSB]|[.\[*+?{|()^$]", find):
         pass  # a regex without metacharacters is fine, just unusual
     for r in replace:
@@ -488,6 +681,7 @@ def parse_entry(raw: Any, index: int, path: Path, pack_language: tuple[str, ...]
         unless_context=_opt_regex(raw, "unless_context", regex.IGNORECASE, path, index, find),
         scope=scope, case_sensitive=case_sensitive, requires_pivot=requires_pivot,
         confidence=float(confidence), example=raw.get("example"), trap=raw.get("trap"),
+        anchors=anchors_of(body),
     )
 
 
@@ -529,12 +723,12 @@ def _org_entries(raw: Any, index: int, path: Path, start: int) -> list[Entry]:
         acr_re = regex.escape(acr)
         body = rf"(?i:(?:the\s+)?(?:{names}))\s*\((?P<m>{acr_re})\)"
         find = f"{name} ({acr})"
-        pattern = _compile(_LB + f"(?:{body})" + _RB, 0, path, index, find, "org")
+        pattern = _compile(_left(body) + f"(?:{body})" + _RB, 0, path, index, find, "org")
         entries.append(Entry(
             index=start + len(entries), source=path, find=find, is_regex=True, pattern=pattern, body=body,
             replace=(acronym,), fix=Applicability.SAFE, note=note, languages=tuple(langs),
             case_sensitive=True, confidence=0.95, org=acronym,
-            example=f"The {name} ({acr}) said on Monday.",
+            example=f"The {name} ({acr}) said on Monday.", anchors=(acr.lower(),),
         ))
         if bare and len(acr) >= 3:
             # the foreign acronym on its own, in a document that names the organisation
@@ -545,6 +739,7 @@ def _org_entries(raw: Any, index: int, path: Path, start: int) -> list[Entry]:
                 replace=(acronym,), fix=Applicability.UNSAFE, note=note, languages=tuple(langs),
                 context=name_re, scope="document", case_sensitive=True, confidence=0.78, org=acronym,
                 example=f"The {name} met on Monday. The {acr} said prices would rise.",
+                anchors=(acr.lower(),),
             ))
     return entries
 
@@ -605,12 +800,12 @@ def load_pack(path: Path, data: dict, *, user: bool = False, is_rule: bool = Fal
     combined = None
     if entries:
         ordered = sorted(entries, key=lambda e: len(e.body), reverse=True)
-        parts = []
+        groups: dict[str, list[str]] = {}
         for e in ordered:
             flag = "(?-i:" if e.case_sensitive else "(?i:"
-            parts.append(flag + neutralize_groups(e.body) + ")")
-        source = _LB + "(?:" + "|".join(parts) + ")" + _RB
-        combined = _compile(source, 0, path, None, None, "pack")
+            groups.setdefault(_left(e.body), []).append(flag + neutralize_groups(e.body) + ")")
+        source = "|".join(left + "(?:" + "|".join(parts) + ")" for left, parts in groups.items())
+        combined = _compile(f"(?:{source})" + _RB, 0, path, None, None, "pack")
     return Pack(path, language, entries, combined, _Runner(userregex.TIMEOUT if user else None), user)
 
 
@@ -658,35 +853,38 @@ class Phrasebook(Rule):
         if cached is not None and cached[0] is doc:
             return cached[1]
         found: list[Hit] = []
+        index = doc_index(doc, ctx)
         for pack in self.packs:
-            found.extend(self._pack_hits(pack, doc))
+            found.extend(self._pack_hits(pack, doc, index))
         if self._permuted is not None:
             found.extend(self._permuted_hits(doc))
         found.sort(key=lambda h: (h.start, -(h.end - h.start)))
         ctx.facts[self._key] = (doc, found)
         return found
 
-    def _pack_hits(self, pack: Pack, doc) -> Iterator[Hit]:
-        if pack.combined is None:
-            return
+    def _pack_hits(self, pack: Pack, doc, index: DocIndex) -> Iterator[Hit]:
+        """Confirmed matches of a pack's entries, each searched only in windows
+        around its anchors (or over the whole text when it has none)."""
         text = doc.masked
+        n = len(text)
         run = pack.runner
-        taken_until = -1
-        for m in run.finditer(pack.combined, text, overlapped=True):
-            pos = m.start()
-            if pos < taken_until:
-                continue
-            best: Hit | None = None
-            for entry in pack.entries:
-                em = run.match(entry.pattern, text, pos)
-                if em is None or em.end() <= pos:
+        for entry in pack.entries:
+            if entry.anchors is None:
+                spans = [(0, n)]
+            else:
+                positions = index.positions(entry.anchors)
+                if not positions:
                     continue
-                hit = self._confirm(entry, em, doc, pack)
-                if hit is not None and (best is None or hit.match_end > best.match_end):
-                    best = hit
-            if best is not None:
-                taken_until = best.match_end
-                yield best
+                spans = _windows(positions, n)
+            seen: set[int] = set()
+            for lo, hi in spans:
+                for m in run.finditer(entry.pattern, text, lo, hi):
+                    if m.start() in seen or m.end() <= m.start():
+                        continue
+                    seen.add(m.start())
+                    hit = self._confirm(entry, m, doc, pack)
+                    if hit is not None:
+                        yield hit
 
     def _permuted_hits(self, doc) -> Iterator[Hit]:
         """``European Gravitational Observatory (OGE)``: an acronym in parentheses that
@@ -812,6 +1010,21 @@ def render(template: str, m, text: str, ms: int, me: int, *, case_sensitive: boo
     if not case_sensitive:
         out = fix_case(text[ms:me], out)
     return out
+
+
+_BACK, _AHEAD = 200, 500
+
+
+def _windows(positions: list[int], n: int) -> list[tuple[int, int]]:
+    """Merged text windows around anchor positions."""
+    out: list[list[int]] = []
+    for p in sorted(positions):
+        lo, hi = max(0, p - _BACK), min(n, p + _AHEAD)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
 
 
 def _scope(doc, offset: int, scope: str) -> tuple[int, int]:
