@@ -44,6 +44,7 @@ which become entries: ``European Space Agency (ASE)`` → ``(ESA)``.
 """
 from __future__ import annotations
 
+import os
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,7 @@ def _left(body: str) -> str:
     return _LB_OTHER
 _RB = r"(?:(?<=\w)(?![\w'’]|-\w)|(?<!\w))"
 
+_BACKREF = regex.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)|\(\?P=")
 _DEFAULT_CONFIDENCE = {Applicability.SAFE: 0.92, Applicability.UNSAFE: 0.82, Applicability.DISPLAY_ONLY: 0.65}
 
 
@@ -474,6 +476,49 @@ def anchors_of(body: str) -> tuple[str, ...] | None:
     return tuple(sorted(_best(options)))
 
 
+_PENDING = ("\x00pending",)
+_ANCHOR_VERSION = "1"
+
+
+def _fill_anchors(entries: list["Entry"]) -> None:
+    """Compute the entries' anchors, through a small on-disk cache: parsing a few
+    hundred patterns costs ~0.2 s, too much for every start of the CLI."""
+    todo = [e for e in entries if e.anchors is _PENDING]
+    if not todo:
+        return
+    import hashlib
+    import json
+
+    key = hashlib.sha1(("\x00".join([_ANCHOR_VERSION, *(e.body for e in todo)])).encode("utf-8")).hexdigest()
+    path = _cache_dir() / f"anchors-{key[:24]}.json"
+    cached = None
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(cached, list) or len(cached) != len(todo):
+            cached = None
+    except (OSError, ValueError):
+        cached = None
+    if cached is None:
+        cached = [list(a) if (a := anchors_of(e.body)) is not None else None for e in todo]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(cached), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    for e, a in zip(todo, cached):
+        e.anchors = tuple(a) if a is not None else None
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("MTCLEAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mtclean"
+
+
 class DocIndex:
     """Where each word beginning occurs in a document (lower-cased, masked text)."""
 
@@ -550,9 +595,16 @@ class Pack:
     path: Path
     language: tuple[str, ...]
     entries: list[Entry]
-    combined: Any
     runner: _Runner
     user: bool = False
+    _combined: Any = None
+
+    @property
+    def combined(self):
+        """The merged alternation of the pack's entries (compiled on first use)."""
+        if self._combined is None and self.entries:
+            self._combined = merged_alternation(self.entries)
+        return self._combined
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,10 +712,8 @@ def parse_entry(raw: Any, index: int, path: Path, pack_language: tuple[str, ...]
             raise _fail(path, index, find, f"'{key}' must be a string")
     flags = 0 if case_sensitive else regex.IGNORECASE
     body = find if is_regex else phrase_to_regex(find)
-    try:
-        neutralize_groups(body)
-    except ValueError as exc:
-        raise _fail(path, index, find, str(exc)) from None
+    if _BACKREF.search(body):
+        raise _fail(path, index, find, "back-references (\\1, \\g<name>, (?P=name)) are not supported in find patterns")
     pattern = _compile(_left(body) + f"(?:{body})" + _RB, flags, path, index, find, "find")
     if is_regex and not regex.search(r"\\[wdsbpWDSB]|[.\[*+?{|()^$]", find):
         pass  # a regex without metacharacters is fine, just unusual
@@ -681,7 +731,7 @@ def parse_entry(raw: Any, index: int, path: Path, pack_language: tuple[str, ...]
         unless_context=_opt_regex(raw, "unless_context", regex.IGNORECASE, path, index, find),
         scope=scope, case_sensitive=case_sensitive, requires_pivot=requires_pivot,
         confidence=float(confidence), example=raw.get("example"), trap=raw.get("trap"),
-        anchors=anchors_of(body),
+        anchors=_PENDING,
     )
 
 
@@ -797,16 +847,20 @@ def load_pack(path: Path, data: dict, *, user: bool = False, is_rule: bool = Fal
         if key in seen:
             raise _fail(path, e.index, e.find, f"duplicate 'find' (also entry #{seen[key].index + 1})")
         seen[key] = e
-    combined = None
-    if entries:
-        ordered = sorted(entries, key=lambda e: len(e.body), reverse=True)
-        groups: dict[str, list[str]] = {}
-        for e in ordered:
-            flag = "(?-i:" if e.case_sensitive else "(?i:"
-            groups.setdefault(_left(e.body), []).append(flag + neutralize_groups(e.body) + ")")
-        source = "|".join(left + "(?:" + "|".join(parts) + ")" for left, parts in groups.items())
-        combined = _compile(f"(?:{source})" + _RB, 0, path, None, None, "pack")
-    return Pack(path, language, entries, combined, _Runner(userregex.TIMEOUT if user else None), user)
+    _fill_anchors(entries)
+    return Pack(path, language, entries, _Runner(userregex.TIMEOUT if user else None), user)
+
+
+def merged_alternation(entries: list[Entry]):
+    """All entries as one alternation (Vale's substitution compiler: longest first,
+    inner groups non-capturing), for classifying short strings such as lines."""
+    ordered = sorted(entries, key=lambda e: len(e.body), reverse=True)
+    groups: dict[str, list[str]] = {}
+    for e in ordered:
+        flag = "(?-i:" if e.case_sensitive else "(?i:"
+        groups.setdefault(_left(e.body), []).append(flag + neutralize_groups(e.body) + ")")
+    source = "|".join(left + "(?:" + "|".join(parts) + ")" for left, parts in groups.items())
+    return userregex.compile_user_regex("(?-f)" + f"(?:{source})" + _RB, where="pack")
 
 
 # -- the rule ------------------------------------------------------------------------------
