@@ -426,17 +426,10 @@ GLUE_OPENERS = {"who", "whose", "which", "although", "including", "according", "
 #: round-trip misses of today's rules, reported to the MT101/MT102 owner (precision/recall
 #: choices of the rules, not bugs in the tests); xfail(strict=False) while the rules are tuned.
 #: MT101: the glued word is left alone (damaged sentence -> reason)
-KNOWN_GLUE_MISSES: dict[str, str] = {
-    "The government raised taxes on fuelprompting protests across the country.":
-        "MT101 misses noun+participle 'fuelprompting'",
-    "The river burst its banksforcing hundreds of families from their homes.":
-        "MT101 misses noun+participle 'banksforcing'",
-    "The talks ended without a dealleaving the future of the plant uncertain.":
-        "MT101 misses noun+participle 'dealleaving'",
-}
-#: MT102: word pairs whose concatenation is in the lexicon ("atleast", "ofthe"), so the
-#: rule's OCR-split guard ("con. trolled") keeps quiet
-KNOWN_PERIOD_PAIR_MISSES = {("at", "least"), ("of", "the")}
+KNOWN_GLUE_MISSES: dict[str, str] = {}
+#: MT102: word pairs whose concatenation is a frequent word, so the rule's OCR-split
+#: guard ("con. trolled") keeps quiet
+KNOWN_PERIOD_PAIR_MISSES: set[tuple[str, str]] = set()
 
 
 def known_miss(case: "Case") -> str | None:
@@ -444,8 +437,6 @@ def known_miss(case: "Case") -> str | None:
         return KNOWN_GLUE_MISSES.get(case.damaged)
     before = case.damaged[:case.start].rsplit(None, 1)[-1]
     after = case.damaged[case.end:].split(None, 1)[0]
-    if case.damaged[:case.start] == before and len(before) <= 3:
-        return f"MT102 treats a short word at the start of a line ({before!r}.) as a list marker"
     if (before.lower(), after.lower()) in KNOWN_PERIOD_PAIR_MISSES:
         return f"MT102 OCR-split guard: {before + after!r} is a word, so {before}. {after} is left alone"
     return None

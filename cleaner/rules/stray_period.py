@@ -40,12 +40,12 @@ class StrayPeriod(Rule):
                 continue                                   # list markers: "1. item", "iv. item"
             if _roman(bare) and (len(bare) <= 2 or prev.isupper()):
                 continue                                   # "Louis XVI. of France", "ii. the"
-            if ctx.lexicon.zipf(prev + nxt) >= 3.0:
-                continue                                   # a word split by OCR: "con. trolled"
+            lex = ctx.lexicon
+            joined = lex.zipf(prev + nxt)
+            if joined >= 3.0 and joined >= min(lex.zipf(prev), lex.zipf(nxt)) - 1.0:
+                continue                                   # a word split by OCR: "con. trolled", "Ger. man"
             if dot >= 2 and text[dot - 1] == "." :
                 continue                                   # ellipsis
-            if wb.start() == line_start and len(prev) <= 3:
-                continue                                   # "a. item" list marker
             lower = nxt.lower()
             comma = (lower in comma_words and lower not in ("as", "while")) or (
                 lower.endswith("ing") and len(lower) > 5 and ctx.lexicon.zipf(lower) >= 3.0)
