@@ -70,9 +70,9 @@ def removal_span(text: str, lines: list[_Line], i: int, next_is_removed: bool) -
         return line_start, next_start
     before = text[prev_end:line.start]
     after = text[line.end:next_start]
-    if next_is_removed or before.count("\n") > after.count("\n"):
+    if next_is_removed or before.count("\n") < after.count("\n"):
         return prev_end, line.end
-    # remove the line and the separator after it (the one before stays)
+    # remove the line and the smaller separator around it; the larger one stays
     return line_start, next_start
 
 

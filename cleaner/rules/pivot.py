@@ -45,24 +45,26 @@ def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5) 
     cached = ctx.facts.get(FACT)
     if cached is not None and cached[0] is doc:
         return cached[1]
-    signals: list[Signal] = []
-    seen: set[tuple[int, int]] = set()
+    raw: list[Signal] = []
     for code in sorted(SOURCES.keys()):
         rule = SOURCES.get(code)
         if rule is None:
             continue
         for h in rule.hits(doc, ctx):
             langs = tuple(x for x in h.languages if x in LANGUAGES)
-            if not langs or h.entry.requires_pivot or (h.start, h.end) in seen:
-                continue
-            seen.add((h.start, h.end))
-            signals.append(Signal(h.start, h.end, langs, doc.text[h.start:h.end]))
+            if langs and not h.entry.requires_pivot:
+                raw.append(Signal(h.start, h.end, langs, doc.text[h.start:h.end]))
     for start, end, langs in ctx.facts.get(SIGNALS_FACT, ()):
         langs = tuple(x for x in langs if x in LANGUAGES)
-        if langs and (start, end) not in seen:
-            seen.add((start, end))
-            signals.append(Signal(start, end, langs, doc.text[start:end]))
-    signals.sort(key=lambda s: s.start)
+        if langs:
+            raw.append(Signal(start, end, langs, doc.text[start:end]))
+    # one signal per place: overlapping matches (two entries, two rules) count once
+    raw.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    signals: list[Signal] = []
+    for sig in raw:
+        if signals and sig.start < signals[-1].end:
+            continue
+        signals.append(sig)
     scores: Counter[str] = Counter()
     for s in signals:
         for lang in s.languages:
