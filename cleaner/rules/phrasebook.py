@@ -778,7 +778,7 @@ def _org_entries(raw: Any, index: int, path: Path, start: int) -> list[Entry]:
             index=start + len(entries), source=path, find=find, is_regex=True, pattern=pattern, body=body,
             replace=(acronym,), fix=Applicability.SAFE, note=note, languages=tuple(langs),
             case_sensitive=True, confidence=0.95, org=acronym,
-            example=f"The {name} ({acr}) said on Monday.", anchors=(acr.lower(),),
+            example=f"The {name} ({acr}) said on Monday.", anchors=_acronym_anchor(acr),
         ))
         if bare and len(acr) >= 3:
             # the foreign acronym on its own, in a document that names the organisation
@@ -789,9 +789,14 @@ def _org_entries(raw: Any, index: int, path: Path, start: int) -> list[Entry]:
                 replace=(acronym,), fix=Applicability.UNSAFE, note=note, languages=tuple(langs),
                 context=name_re, scope="document", case_sensitive=True, confidence=0.78, org=acronym,
                 example=f"The {name} met on Monday. The {acr} said prices would rise.",
-                anchors=(acr.lower(),),
+                anchors=_acronym_anchor(acr),
             ))
     return entries
+
+
+def _acronym_anchor(acr: str) -> tuple[str, ...] | None:
+    first = regex.match(r"\w+", acr.lower())
+    return (first.group(),) if first and len(first.group()) >= _MIN_ANCHOR else None
 
 
 # the head noun an institution's name ends with (for translated acronyms in general)
