@@ -102,8 +102,12 @@ def test_captions():
     assert flagged("Biden meets Macron\n\nPhoto: AP\n\nThe two leaders met.") == ["Photo: AP"]
     long = " ".join(["word"] * 45) + "."
     assert flagged(f"Intro.\n\n{long}\n\nPhoto: AP") == ["Photo: AP"]
-    assert flagged("Intro.\n\nRescuers search the rubble in Magnitogorsk on Monday.\n\nPhoto: AP") == [
-        "Rescuers search the rubble in Magnitogorsk on Monday.", "Photo: AP"]
+    assert flagged("Intro.\n\nRescuers search the rubble in Magnitogorsk on Monday\n\nPhoto: AP") == [
+        "Rescuers search the rubble in Magnitogorsk on Monday", "Photo: AP"]
+    # a sentence is prose, even a short one right before a credit: it stays
+    text = "Intro.\n\nResidents staged a protest in front of the town hall.\n\nPhoto: Andrea Merola/ANSA"
+    assert flagged(text) == ["Photo: Andrea Merola/ANSA"]
+    assert fixed(text) == "Intro.\n\nResidents staged a protest in front of the town hall."
     # only before a photo credit
     assert flagged("Intro.\n\nA short line\n\nRead more: X") == ["Read more: X"]
 

@@ -33,7 +33,7 @@ def test_mixed_or_single_signals_give_no_hint():
 
 
 def test_pivot_switches_on_ambiguous_entries_and_raises_confidence():
-    ranking = " Her coach said the actual ranking does not reflect her level."
+    ranking = " The actual production of the plant is far below capacity."
     assert not [f for f in _findings(ranking.strip(), ("MT301",))]
     fs = [f for f in _findings(ITALIAN + ranking, ("MT301",))]
     actual = [f for f in fs if (ITALIAN + ranking)[f.start:f.end] == "actual"]

@@ -133,8 +133,8 @@ class BoilerplateLines(Rule):
             words = _WORDS.findall(cand.text)
             if i - 1 == 0 or not words or len(words) > self.caption_words:
                 continue
-            if _TERMINAL.search(cand.text) and (len(words) > 25 or cand.text.rstrip().endswith(":")):
-                continue
+            if _TERMINAL.search(cand.text):
+                continue                   # a sentence: prose, not a caption
             labels[i - 1] = "caption"
             notes[i - 1] = "caption: the line describing the photo whose credit follows"
         removed = set(labels)
