@@ -784,7 +784,7 @@ def _org_entries(raw: Any, index: int, path: Path, start: int) -> list[Entry]:
             # the foreign acronym on its own, in a document that names the organisation
             body = rf"(?<![\w\-./(]){acr_re}(?![\w\-)])"
             entries.append(Entry(
-                index=start + len(entries), source=path, find=acr, is_regex=True,
+                index=start + len(entries), source=path, find=f"{acr} (bare, {acronym})", is_regex=True,
                 pattern=_compile(body, 0, path, index, acr, "org"), body=body,
                 replace=(acronym,), fix=Applicability.UNSAFE, note=note, languages=tuple(langs),
                 context=name_re, scope="document", case_sensitive=True, confidence=0.78, org=acronym,
