@@ -54,7 +54,7 @@ def batch_cmd(
     engine: str = typer.Option("local", help="local (process pool) or dask."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
                                             "(default with --engine dask: start a LocalCluster)."),
-    shard_size: str = typer.Option("8M", help="Decoded input per shard (one task per shard)."),
+    shard_size: str = typer.Option("4M", help="Decoded input per shard (one task per shard)."),
     max_record_bytes: str = typer.Option("16M", help="Larger records are passed through uncleaned "
                                          "and reported in errors.jsonl."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted job in --out."),

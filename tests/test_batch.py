@@ -277,7 +277,8 @@ def test_unsafe_fixes_only_with_the_flag(tmp_path):
     [checked] = engine([{"text": text, "check": True}])
     assert any(f[3] == "unsafe" for f in checked["findings"])
     assert json.loads((tmp_path / "safe" / "u.jsonl").read_text())["text"] == fixed(text) == text
-    [f] = [f for f in read_jsonl(tmp_path / "safe" / "findings.jsonl") if f["fix"] == "unsafe"]
+    [f] = [f for f in read_jsonl(tmp_path / "safe" / "findings.jsonl") if f["rule"] == "MT102"]
+    assert f["fix"] == "unsafe"
     assert f["applied"] is False and f["id"] == 1
     run = batch("u.jsonl", "--out", "unsafe", "--unsafe-fixes", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -665,3 +666,90 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     err = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0
     assert "rec/s" in err and "MB/s text" in err and "mtclean batch" in err, err
+
+
+def test_oversized_records_stream_through_compressed_outputs(tmp_path):
+    """Records over --max-record-bytes are copied through piece by piece (never held
+    whole): gzip JSON Lines, and WARC records of text and of other types."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pool = texts()
+    recs = [{"id": i, "text": pool[i] * (8 if i % 3 == 0 else 1)} for i in range(12)]
+    write_jsonl(tmp_path / "a.jsonl.gz", recs)
+    with open(tmp_path / "w.warc.gz", "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for i in range(6):
+            body = (pool[i] * (10 if i % 2 else 1)).encode()
+            w.write_record(w.create_warc_record(f"http://x/{i}", "conversion", payload=io.BytesIO(body),
+                                                warc_content_type="text/plain"))
+            blob = bytes(range(256)) * (40 if i % 2 else 1)
+            hh = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(f"http://x/{i}.png", "response", payload=io.BytesIO(blob),
+                                                http_headers=hh))
+    limit = 4000
+    run = batch("a.jsonl.gz", "w.warc.gz", "--out", "out", "--max-record-bytes", str(limit), "--shard-size", "3K",
+                cwd=tmp_path)
+    assert run.returncode == 3, run.stderr
+    assert_no_traceback(run)
+    errors = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    lines_in = gzip.decompress((tmp_path / "a.jsonl.gz").read_bytes()).splitlines(keepends=True)
+    lines_out = gzip.decompress((tmp_path / "out" / "a.jsonl.gz").read_bytes()).splitlines(keepends=True)
+    big = {i for i, line in enumerate(lines_in) if len(line) > limit}
+    assert big and {e["line"] - 1 for e in errors if e["file"] == "a.jsonl.gz"} == big
+    want = fixed_all([recs[i]["text"] for i in range(12) if i not in big])
+    small_out = [json.loads(lines_out[i])["text"] for i in range(12) if i not in big]
+    assert small_out == want
+    assert all(lines_out[i] == lines_in[i] for i in big)
+    before, after = _records(tmp_path / "w.warc.gz"), _records(tmp_path / "out" / "w.warc.gz")
+    assert [h["WARC-Record-ID"] for h, _, _ in after] == [h["WARC-Record-ID"] for h, _, _ in before]
+    warc_errors = [e for e in errors if e["file"] == "w.warc.gz"]
+    assert len(warc_errors) == 3 and all(e["kind"] == "record-too-large" and e["id"] for e in warc_errors)
+    for (hb, _, pb), (ha, _, pa_) in zip(before, after):
+        if hb["WARC-Type"] == "response" or len(pb) > limit:
+            assert pa_ == pb
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert_reconciles(summary)
+    assert summary["records"]["in"] == 12 + 12
+
+
+def test_damaged_zstd_frame_is_skipped_and_quarantined(tmp_path):
+    import zstandard
+
+    recs = make_records(30, seed=8)
+    lines = [(json.dumps(r, ensure_ascii=False) + "\n").encode() for r in recs]
+    # with a content checksum (the zstd command line's default): damage anywhere is detected
+    frames = [zstandard.ZstdCompressor(level=3, write_checksum=True).compress(b"".join(lines[i:i + 10]))
+              for i in (0, 10, 20)]
+    broken = bytearray(frames[1])
+    for k in range(len(broken) // 2, len(broken) // 2 + 16):
+        broken[k] ^= 0xA5
+    (tmp_path / "z.jsonl.zst").write_bytes(frames[0] + bytes(broken) + frames[2])
+    run = batch("z.jsonl.zst", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 3, run.stderr
+    assert_no_traceback(run)
+    errors = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    frame_err = [e for e in errors if e["kind"] == "corrupt-zstd"]
+    assert len(frame_err) == 1 and frame_err[0]["offset"] == len(frames[0])
+    assert (tmp_path / "out" / frame_err[0]["quarantine"]).read_bytes() == bytes(broken)
+    got = all_frames_zstd((tmp_path / "out" / "z.jsonl.zst").read_bytes()).splitlines()
+
+    # the damaged frame's records are held back until its checksum fails: none comes out
+    assert [json.loads(x)["id"] for x in got] == [r["id"] for r in recs[:10] + recs[20:]]
+    assert_reconciles(json.loads((tmp_path / "out" / "summary.json").read_text()))
+
+
+def test_gzip_member_failing_its_crc_is_held_back_whole(tmp_path):
+    recs = make_records(30, seed=9)
+    lines = [(json.dumps(r, ensure_ascii=False) + "\n").encode() for r in recs]
+    members = [gzip.compress(b"".join(lines[i:i + 10]), mtime=0) for i in (0, 10, 20)]
+    broken = bytearray(members[1])
+    broken[-5] ^= 0x01                          # the CRC-32 at the end: every byte of data decodes
+    (tmp_path / "c.jsonl.gz").write_bytes(members[0] + bytes(broken) + members[2])
+    run = batch("c.jsonl.gz", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 3, run.stderr
+    [err] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert err["kind"] == "corrupt-gzip" and err["offset"] == len(members[0]) and "checksum" in err["reason"]
+    got = gzip.decompress((tmp_path / "out" / "c.jsonl.gz").read_bytes()).splitlines()
+    assert [json.loads(x)["id"] for x in got] == [r["id"] for r in recs[:10] + recs[20:]]

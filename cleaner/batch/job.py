@@ -31,7 +31,7 @@ class JobConfig:
     jobs: int = 1
     engine: str = "local"                # "local" | "dask"
     scheduler: str | None = None
-    shard_bytes: int = 8 << 20
+    shard_bytes: int = 4 << 20
     resume: bool = False
     overwrite: bool = False
     progress: bool | None = None         # None: only when stderr is a terminal

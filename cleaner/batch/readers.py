@@ -13,9 +13,11 @@ Formats (by file name; ``--input-format`` overrides)
 Damage never ends a file
 ------------------------
 Compressed streams are decoded member by member (gzip) and frame by frame (zstd).
-A member that does not decode is reported as a :class:`Break` with the compressed
-byte range it spans; decoding resumes at the next member header, so the good
-records after the damage are still processed.  Records are framed here (lines,
+A member that does not decode (or fails its checksum) is reported as a :class:`Break`
+with the compressed byte range it spans; decoding resumes at the next member header,
+so the good records after the damage are still processed.  Up to ``HOLD_BACK`` bytes
+of a member are held until it verifies, so a damaged member's records are not passed
+on (zstd frames written without a content checksum cannot be verified).  Records are framed here (lines,
 WARC records) so that a truncated or malformed record is reported and skipped
 instead of stopping the whole archive; warcio parses the headers of the records.
 
@@ -35,6 +37,7 @@ from .errors import (COPIED, NOTHING, PASSED_THROUGH, QUARANTINED, BatchUsageErr
 
 CHUNK = 1 << 20                   # compressed bytes read at a time
 MAX_PIECE = 4 << 20               # decompressed bytes produced at a time (bounds decompression bombs)
+HOLD_BACK = 8 << 20               # decoded bytes of one gzip member / zstd frame held until it verifies
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 FORMATS = ("jsonl", "warc", "parquet", "text")
@@ -318,12 +321,28 @@ class Stream:
                 base, buf = nxt, fh.read(CHUNK)
                 continue
             start = base
+            # A member's output is held back until its checksum (gzip CRC-32, zstd content
+            # checksum when present) has been verified at its end, so the records of a damaged
+            # member are quarantined with it instead of being passed on; a member larger than
+            # HOLD_BACK is streamed (its damage can then only be reported after its records).
+            held: list[Piece] | None = []
+            held_n = 0
             try:
                 for item in decode_one(fh, buf, start):
                     if isinstance(item, Piece):
-                        yield item
+                        if held is None:
+                            yield item
+                            continue
+                        held.append(item)
+                        held_n += len(item.data)
+                        if held_n > HOLD_BACK:
+                            yield from held
+                            held = None
                     else:                                       # (base, buf) after the member
                         base, buf = item
+                        if held:
+                            yield from held
+                        held = None
             except _Damaged as exc:
                 nxt = self._find_magic(fh, start + 1, magic)
                 yield Break(f"corrupt-{label}", start, nxt, f"{exc} (member at byte {start}; skipped to the "
@@ -358,6 +377,9 @@ class Stream:
                         break
                     out = d.decompress(d.unconsumed_tail, MAX_PIECE)
             except zlib.error as exc:
+                if "incorrect data check" in str(exc) or "incorrect length check" in str(exc):
+                    raise _Damaged("gzip checksum mismatch (CRC-32 / length): the member's data is "
+                                   "damaged") from None
                 raise _Damaged(f"gzip data is damaged: {exc}") from None
             if d.eof:
                 rest = d.unused_data
