@@ -161,7 +161,7 @@ class Lexicon:
     """Zipf frequencies of English words (0.0 for unknown words)."""
 
     #: memoised lookups kept per process (words follow Zipf's law: a small memo catches most)
-    MEMO_SIZE = 200_000
+    MEMO_SIZE = 50_000
 
     def __init__(self, table: "dict[str, float] | MappedTable | None" = None):
         self._table = table if table is not None else _load_table()
