@@ -129,8 +129,8 @@ def test_fix_case():
 @pytest.mark.parametrize(("body", "want"), [
     ("second\\s+a\\s+chirp", ("chirp",)),
     ("(?P<m>(?:make|makes|made))\\s+a\\s+(?:photo|selfie)", ("photo", "selfie")),
-    ("(?P<m>in\\s+the\\s+ambit)\\s+of\\b", ("ambit",)),
-    ("\\((?P<m>ASE)\\)", ("ase",)),
+    ("(?P<m>in\\s+the\\s+ambit)\\s+of\\b", ("ambit$",)),       # "$": the whole word
+    ("\\((?P<m>ASE)\\)", ("ase$",)),
     ("(?P<m>\\ba\\s+)(?=\\d)", None),
 ])
 def test_anchors(body, want):
