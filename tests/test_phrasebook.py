@@ -284,3 +284,28 @@ def test_pack_fix_cap(tmp_path):
 def test_fix_never_stronger_than_the_rule(tmp_path):
     for f in check("The crew worked in the frames of a joint programme. They are in the frames of it.", MT301):
         assert f.fix is None or f.fix.applicability <= all_rules()["MT301"].meta.fix
+
+
+def test_anchor_index_finds_words_and_whole_words():
+    from cleaner.rules.phrasebook import AnchorIndex, Entry
+
+    rule = __import__("cleaner.registry", fromlist=["instantiate"]).instantiate(["MT301"])[0]
+    accord = next(e for e in rule.entries if "of\\s+accord" in e.find)
+    assert accord.anchors == ("accord$",)
+    idx = AnchorIndex([accord])
+    text = "According to the minister, the parties are of accord."
+    (entry, positions), = idx.candidates(text.lower(), text)
+    assert entry is accord and positions == [text.index("accord.")]
+    assert idx.candidates("according to plan", "according to plan") == []
+
+
+def test_case_sensitive_anchors_need_their_capitals():
+    from cleaner.rules.phrasebook import AnchorIndex
+
+    rule = __import__("cleaner.registry", fromlist=["instantiate"]).instantiate(["MT303"])[0]
+    its = [e for e in rule.entries if e.find.endswith("(ITS)")]
+    idx = AnchorIndex(its)
+    text = "Its price rose; its sales too."
+    assert idx.candidates(text.lower(), text) == []
+    text = "sexually transmitted infections (ITS) rose"
+    assert idx.candidates(text.lower(), text)

@@ -244,3 +244,13 @@ def test_checker_catches_trap_that_fires(tmp_path):
     rule2 = Phrasebook(rule.meta, rule.options, {}, rule.path)
     rule2.packs = [pack]
     assert any("trap" in p for p in example_problems(rule2, pack.entries[0]))
+
+
+@pytest.mark.parametrize("code", PHRASEBOOK_CODES)
+def test_entries_have_anchors(code):
+    """An entry without anchors runs over the whole text of every document: keep
+    them rare (the phrasebook's speed depends on it)."""
+    from cleaner.rules.phrasebook import AnchorIndex
+
+    unanchored = AnchorIndex(_phrasebook(code).entries).unanchored
+    assert len(unanchored) <= 3, [e.label for e in unanchored]
