@@ -67,6 +67,7 @@ def filter_findings(doc: Document, findings: Iterable[Finding], min_confidence: 
 def check_document(doc: Document, rules: Sequence, ctx: Context, settings: Settings = DEFAULT) -> list[Finding]:
     raw: list[Finding] = []
     ctx.facts = {}
+    ctx.rules = tuple(rules)
     for rule in rules:
         raw.extend(rule.check(doc, ctx))
     findings = filter_findings(doc, raw, settings.min_confidence)

@@ -25,6 +25,8 @@ class Context:
     accept: frozenset[str] = frozenset()
     #: document-level facts computed once per document and shared between rules
     facts: dict[str, Any] = field(default_factory=dict)
+    #: the rules running in this check (set by the engine), for rules that read others
+    rules: tuple = ()
     _lexicon: "Lexicon | None" = None
 
     @property

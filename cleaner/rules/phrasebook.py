@@ -52,7 +52,6 @@ which become entries: ``European Space Agency (ASE)`` → ``(ESA)``.
 from __future__ import annotations
 
 import os
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -1026,10 +1025,6 @@ def merged_alternation(entries: list[Entry]):
 
 # -- the rule ------------------------------------------------------------------------------
 
-#: live phrasebook rules by code: the pivot-language hint reads their matches
-SOURCES: "weakref.WeakValueDictionary[str, Phrasebook]" = weakref.WeakValueDictionary()
-
-
 class Phrasebook(Rule):
     """A rule whose behaviour is its entries (see the module docstring)."""
 
@@ -1057,7 +1052,6 @@ class Phrasebook(Rule):
                 note="Romance languages put the noun first, so their acronyms reorder the English initials "
                      "(Organisation de coopération et de développement économiques: OCDE for OECD)",
                 languages=("fr", "it", "es", "pt"), case_sensitive=True, confidence=0.75, org="reordered")
-        SOURCES[meta.code] = self
 
     @property
     def entries(self) -> list[Entry]:

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ..types import Finding
 from .base import Context, Rule
-from .phrasebook import LANGUAGES, SOURCES
+from .phrasebook import LANGUAGES, Phrasebook
 
 FACT = "pivot.evidence"
 SIGNALS_FACT = "pivot.signals"
@@ -41,15 +41,20 @@ class Evidence:
         return [s for s in self.signals if lang in s.languages]
 
 
-def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5) -> Evidence:
+def active_phrasebooks(ctx: Context) -> list[Phrasebook]:
+    """The phrasebook rules running in this check, in code order."""
+    return sorted((r for r in ctx.rules if isinstance(r, Phrasebook)), key=lambda r: r.meta.code)
+
+
+def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5,
+             sources: "Iterable[Phrasebook] | None" = None) -> Evidence:
+    """Score the source languages of ``doc`` from the matches of ``sources`` (default:
+    the phrasebook rules running in this check) and ``ctx.facts["pivot.signals"]``."""
     cached = ctx.facts.get(FACT)
     if cached is not None and cached[0] is doc:
         return cached[1]
     raw: list[Signal] = []
-    for code in sorted(SOURCES.keys()):
-        rule = SOURCES.get(code)
-        if rule is None:
-            continue
+    for rule in (active_phrasebooks(ctx) if sources is None else sources):
         for h in rule.hits(doc, ctx):
             langs = tuple(x for x in h.languages if x in LANGUAGES)
             if langs and not h.entry.requires_pivot:
@@ -86,15 +91,17 @@ class PivotLanguage(Rule):
 
     def __init__(self, meta, options=None, data=None, path=None):
         super().__init__(meta, options, data, path)
-        # make sure the built-in phrasebooks are live even when only MT310 is selected
+        # the built-in phrasebooks, for when MT310 runs without MT301/MT303
         from ..registry import all_rules, instantiate
 
-        codes = [c for c, r in all_rules().items() if r.data.get("impl") == "phrasebook" and c not in SOURCES]
-        self._sources = instantiate(codes) if codes else ()
+        codes = [c for c, r in all_rules().items() if r.data.get("impl") == "phrasebook"]
+        self._sources = tuple(sorted(instantiate(codes), key=lambda r: r.meta.code)) if codes else ()
 
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         opts = self.options
-        ev = evidence(doc, ctx, min_score=opts.get("min_score", 2.0), margin=opts.get("margin", 1.5))
+        sources = active_phrasebooks(ctx) or self._sources
+        ev = evidence(doc, ctx, min_score=opts.get("min_score", 2.0), margin=opts.get("margin", 1.5),
+                      sources=sources)
         if ev.language is None:
             return
         mine = ev.for_language(ev.language)
