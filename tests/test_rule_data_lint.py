@@ -27,8 +27,15 @@ PHRASEBOOK_CODES = sorted(c for c, r in RULES.items() if r.data.get("impl") == "
 PACKS = pack_files()
 
 
+# one instance per rule for the whole module: entries are compared by identity, and the
+# registry's instance cache may hand out fresh objects once other tests have filled it
+_INSTANCES: dict[str, Phrasebook] = {}
+
+
 def _phrasebook(code: str) -> Phrasebook:
-    return instantiate([code])[0]
+    if code not in _INSTANCES:
+        _INSTANCES[code] = instantiate([code])[0]
+    return _INSTANCES[code]
 
 
 def _entries() -> list[tuple[str, Entry]]:
