@@ -38,7 +38,8 @@ def test_pivot_switches_on_ambiguous_entries_and_raises_confidence():
     fs = [f for f in _findings(ITALIAN + ranking, ("MT301",))]
     actual = [f for f in fs if (ITALIAN + ranking)[f.start:f.end] == "actual"]
     assert actual and actual[0].fix.edits[0].replacement == "current"
-    alone = [f for f in _findings("The visitors hit the transversal twice before the break.", ("MT301",))]
+    mixed = "The visitors hit the transversal twice before the break. It is question of time."
+    alone = [f for f in _findings(mixed, ("MT301",)) if mixed[f.start:f.end] == "transversal"]
     boosted = [f for f in fs if (ITALIAN + ranking)[f.start:f.end] == "transversal"]
     assert boosted[0].confidence > alone[0].confidence
 
@@ -78,3 +79,11 @@ def _ctx_with_rules(text):
     ctx = Context()
     ctx.rules = rules_for(Settings(select=("MT301", "MT303")))   # the phrasebooks evidence reads
     return ctx
+
+
+def test_one_signal_leans_without_being_reported():
+    text = ("The visitors hit the transversal twice before the break. "
+            "The actual production of the plant is far below capacity.")
+    fs = _findings(text)
+    assert not [f for f in fs if f.rule == "MT310"]             # one signal: no hint reported
+    assert [text[f.start:f.end] for f in fs if f.rule == "MT301"] == ["transversal", "actual"]

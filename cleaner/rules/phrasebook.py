@@ -1154,7 +1154,7 @@ class Phrasebook(Rule):
         if not hits:
             return
         ev = evidence(doc, ctx)
-        pivot = ev.language
+        pivot = ev.leaning
         last_end = -1
         for h in hits:
             entry = h.entry

@@ -33,9 +33,13 @@ class Signal:
 
 @dataclass
 class Evidence:
+    #: the pivot language, when the evidence is strong enough to report (MT310)
     language: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     signals: list[Signal] = field(default_factory=list)
+    #: the language the evidence leans to (a lower bar): ranks and switches on the
+    #: ``requires_pivot`` entries of that language, without being reported
+    leaning: str | None = None
 
     def for_language(self, lang: str) -> list[Signal]:
         return [s for s in self.signals if lang in s.languages]
@@ -46,7 +50,7 @@ def active_phrasebooks(ctx: Context) -> list[Phrasebook]:
     return sorted((r for r in ctx.rules if isinstance(r, Phrasebook)), key=lambda r: r.meta.code)
 
 
-def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5,
+def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5, lean_score: float = 1.0,
              sources: "Iterable[Phrasebook] | None" = None) -> Evidence:
     """Score the source languages of ``doc`` from the matches of ``sources`` (default:
     the phrasebook rules running in this check) and ``ctx.facts["pivot.signals"]``."""
@@ -74,14 +78,17 @@ def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5,
     for s in signals:
         for lang in s.languages:
             scores[lang] += 1.0 / len(s.languages)
-    language = None
+    language = leaning = None
     if scores:
         ranked = scores.most_common()
         best, top = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= min_score and top >= margin * second:
-            language = best
-    ev = Evidence(language, dict(scores), signals)
+        if top >= margin * second:
+            if top >= min_score:
+                language = best
+            if top >= min(lean_score, min_score):
+                leaning = best
+    ev = Evidence(language, dict(scores), signals, leaning)
     ctx.facts[FACT] = (doc, ev)
     return ev
 
