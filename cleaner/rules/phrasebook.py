@@ -36,9 +36,9 @@ How matching works (Vale's substitution compiler, LanguageTool's antipatterns):
 * ``unless_before`` / ``unless_after`` cancel a match when the text just before /
   after it matches; ``context`` must be found (``unless_context`` must not be
   found) in the entry's ``scope`` (sentence, paragraph or document);
-* ``requires_pivot`` entries only fire when the document's likely pivot language
-  (MT310, :mod:`cleaner.rules.pivot`) is one of the entry's languages; entries of
-  that language gain confidence;
+* ``requires_pivot`` entries only fire when the language the document's other
+  calques lean to (:mod:`cleaner.rules.pivot`, the evidence behind MT310) is one
+  of the entry's languages; entries of that language gain confidence;
 * replacements keep the case of the matched text (codespell's ``fix_case``) and
   may use ``\\1`` / ``\\g<name>`` group references, ``{verb:carry out}`` (inflected
   like the first matched word: realised → carried out) and ``{ing:\\g<v>}``

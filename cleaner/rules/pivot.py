@@ -56,7 +56,7 @@ def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5, 
     the phrasebook rules running in this check) and ``ctx.facts["pivot.signals"]``."""
     cached = ctx.facts.get(FACT)
     if cached is not None and cached[0] is doc:
-        return cached[1]
+        return _decide(cached[1], cached[2], min_score, margin, lean_score)
     raw: list[Signal] = []
     for rule in (active_phrasebooks(ctx) if sources is None else sources):
         for h in rule.hits(doc, ctx):
@@ -78,9 +78,15 @@ def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5, 
     for s in signals:
         for lang in s.languages:
             scores[lang] += 1.0 / len(s.languages)
+    ctx.facts[FACT] = (doc, dict(scores), signals)
+    return _decide(dict(scores), signals, min_score, margin, lean_score)
+
+
+def _decide(scores: dict[str, float], signals: list[Signal], min_score: float, margin: float,
+            lean_score: float) -> Evidence:
     language = leaning = None
     if scores:
-        ranked = scores.most_common()
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         best, top = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         if top >= margin * second:
@@ -88,9 +94,7 @@ def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5, 
                 language = best
             if top >= min(lean_score, min_score):
                 leaning = best
-    ev = Evidence(language, dict(scores), signals, leaning)
-    ctx.facts[FACT] = (doc, ev)
-    return ev
+    return Evidence(language, scores, signals, leaning)
 
 
 class PivotLanguage(Rule):
