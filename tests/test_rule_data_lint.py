@@ -225,32 +225,24 @@ def test_checker_catches_self_correction(tmp_path):
     assert "itself" in str(err)
 
 
-def test_checker_catches_example_that_does_not_fire(tmp_path):
-    pack = _load(_bad_pack(tmp_path, 'find = "second a chirp"\nreplace = ["x"]\nnote = "x"\n'
-                                     'example = "Nothing to see here."\n'))
+def _grafted(tmp_path: Path, entry_toml: str) -> tuple[Phrasebook, Entry]:
+    """A copy of MT301 whose only pack is one bad entry, and that entry."""
+    pack = _load(_bad_pack(tmp_path, entry_toml))
     rule = _phrasebook("MT301")
-    # graft the bad pack onto a copy of the rule to run the same checker
-    rule2 = Phrasebook(rule.meta, rule.options, {}, rule.path)
-    rule2.packs = [pack]
-    assert "does not flag" in example_problems(rule2, pack.entries[0])[0]
+    copy = Phrasebook(rule.meta, rule.options, {}, rule.path)
+    copy.packs = [pack]
+    return copy, pack.entries[0]
 
 
-def test_checker_catches_fix_that_fires_again(tmp_path):
-    pack = _load(_bad_pack(tmp_path, 'find = "big deal"\nreplace = ["big big deal"]\nnote = "x"\n'
-                                     'example = "It was a big deal."\n'))
-    rule = _phrasebook("MT301")
-    rule2 = Phrasebook(rule.meta, rule.options, {}, rule.path)
-    rule2.packs = [pack]
-    assert any("flagged again" in p for p in example_problems(rule2, pack.entries[0]))
-
-
-def test_checker_catches_trap_that_fires(tmp_path):
-    pack = _load(_bad_pack(tmp_path, 'find = "frame of"\nreplace = ["framework of"]\nnote = "x"\n'
-                                     'example = "the frame of it"\ntrap = "the frame of the door"\n'))
-    rule = _phrasebook("MT301")
-    rule2 = Phrasebook(rule.meta, rule.options, {}, rule.path)
-    rule2.packs = [pack]
-    assert any("trap" in p for p in example_problems(rule2, pack.entries[0]))
+@pytest.mark.parametrize(("entry_toml", "problem"), [
+    ('find = "second a chirp"\nreplace = ["x"]\nnote = "x"\nexample = "Nothing to see here."\n', "does not flag"),
+    ('find = "big deal"\nreplace = ["big big deal"]\nnote = "x"\nexample = "It was a big deal."\n', "flagged again"),
+    ('find = "frame of"\nreplace = ["framework of"]\nnote = "x"\nexample = "the frame of it"\n'
+     'trap = "the frame of the door"\n', "trap"),
+])
+def test_checker_catches_bad_examples(tmp_path, entry_toml, problem):
+    rule, entry = _grafted(tmp_path, entry_toml)
+    assert any(problem in p for p in example_problems(rule, entry))
 
 
 @pytest.mark.parametrize("code", PHRASEBOOK_CODES)
