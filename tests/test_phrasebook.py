@@ -287,7 +287,7 @@ def test_fix_never_stronger_than_the_rule(tmp_path):
 
 
 def test_anchor_index_finds_words_and_whole_words():
-    from cleaner.rules.phrasebook import AnchorIndex, Entry
+    from cleaner.rules.phrasebook import AnchorIndex
 
     rule = __import__("cleaner.registry", fromlist=["instantiate"]).instantiate(["MT301"])[0]
     accord = next(e for e in rule.entries if "of\\s+accord" in e.find)

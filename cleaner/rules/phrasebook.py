@@ -52,7 +52,7 @@ which become entries: ``European Space Agency (ASE)`` → ``(ESA)``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -839,8 +839,6 @@ def parse_entry(raw: Any, index: int, path: Path, pack_language: tuple[str, ...]
     if _BACKREF.search(body):
         raise _fail(path, index, find, "back-references (\\1, \\g<name>, (?P=name)) are not supported in find patterns")
     pattern = _compile(_left(body) + f"(?:{body})" + _RB, flags, path, index, find, "find")
-    if is_regex and not regex.search(r"\\[wdsbpWDSB]|[.\[*+?{|()^$]", find):
-        pass  # a regex without metacharacters is fine, just unusual
     for r in replace:
         if pattern.fullmatch(r) is not None and not is_regex and r.lower() == find.lower():
             raise _fail(path, index, find, "an entry must not correct to itself")
@@ -938,13 +936,8 @@ tribunal secretariat parliament assembly police guard directorate administration
 # Agency's ASI); only supranational names have an English acronym to restore
 _SUPRANATIONAL = frozenset("European International World Global Royal Transatlantic Euro-Mediterranean "
                            "Inter-American Pan-American Intergovernmental".split())
-_NAME_WORD = regex.compile(r"\p{Lu}[\p{L}]*(?:-\p{L}+)*")
+
 _MINOR = frozenset("of for the and on in at to de del des du la le di da do dos das von der und".split())
-_PERMUTED = regex.compile(
-    r"((?:\p{Lu}[\p{L}]*(?:-\p{L}+)*\s+(?:(?:of|for|the|and|on|in|at|to|de|del|des|du|la|le|di|da|do|dos|das|von|der|und)\s+)*){1,9}"
-    r"\p{Lu}[\p{L}]*)\s*\((\p{Lu}{3,6})\)")
-
-
 _ACRONYM_IN_PARENS = regex.compile(r"\((\p{Lu}{3,6})\)")
 def _name_before(text: str, pos: int, limit: int = 12) -> list[str]:
     """The words of the capitalised name (with *of*, *for*, *the*...) that ends
@@ -1048,7 +1041,7 @@ class Phrasebook(Rule):
         if self.options.get("permuted_acronyms"):
             self._permuted = Entry(
                 index=-1, source=Path(meta.source or "<rule>"), find="<permuted acronym>", is_regex=True,
-                pattern=_PERMUTED, body=_PERMUTED.pattern, replace=(), fix=Applicability.UNSAFE,
+                pattern=_ACRONYM_IN_PARENS, body=_ACRONYM_IN_PARENS.pattern, replace=(), fix=Applicability.UNSAFE,
                 note="Romance languages put the noun first, so their acronyms reorder the English initials "
                      "(Organisation de coopération et de développement économiques: OCDE for OECD)",
                 languages=("fr", "it", "es", "pt"), case_sensitive=True, confidence=0.75, org="reordered")
