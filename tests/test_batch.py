@@ -16,7 +16,6 @@ import random
 import re
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest

@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import readers, summary as summary_mod, writers
 from .errors import (EXIT_FINDINGS, EXIT_INPUT_ERRORS, EXIT_OK, BatchAborted, BatchUsageError)
@@ -109,7 +109,7 @@ def _make_engine(cfg: JobConfig):
     return SerialEngine() if cfg.jobs <= 1 else PoolEngine(cfg.jobs)
 
 
-def run(cfg: JobConfig, *, on_shard: Callable[[str], None] | None = None) -> JobOutcome:
+def run(cfg: JobConfig) -> JobOutcome:
     """Run (or resume) a job; raises BatchUsageError / BatchAborted / KeyboardInterrupt."""
     if cfg.scheduler and cfg.engine != "dask":
         raise BatchUsageError("--scheduler needs --engine dask")
@@ -168,8 +168,6 @@ def run(cfg: JobConfig, *, on_shard: Callable[[str], None] | None = None) -> Job
         state.commit(key, inp.index, stats, parts, files, input_bytes, whole=whole)
         summ.add(stats, len(errors), input_bytes, resumed=False)
         progress.update(input_bytes, summ)
-        if on_shard is not None:
-            on_shard(key)
 
     def handle(engine, task: ShardTask, result: ShardResult | BaseException) -> None:
         inp = by_index[int(task.key.split("-")[0])]

@@ -106,38 +106,46 @@ def engine_id(settings: Settings) -> str:
     """Fingerprint of what decides the output: the version, the engine's code, the
     enabled rules (their definitions and modules) and the rule data files.  Workers
     must match the driver, and ``--resume`` must find the same as the first run."""
-    key = settings
-    if key not in _ENGINE_IDS:
-        from .. import __version__
-        from ..paths import rules_dir
-        from ..registry import KINDS, all_rules
+    try:
+        return _ENGINE_IDS[settings]
+    except KeyError:
+        pass
+    except TypeError:                           # unhashable settings: computed every time
+        return _engine_id(settings)
+    _ENGINE_IDS[settings] = _engine_id(settings)
+    return _ENGINE_IDS[settings]
 
-        h = hashlib.sha256(__version__.encode())
-        rules = all_rules(settings.extend_rules)
-        modules = set(_CORE)
-        for code in settings.enabled_codes():
-            h.update(code.encode())
-            loaded = rules.get(code)
-            if loaded is None:
-                continue
-            impl = str(loaded.data.get("impl", ""))
-            modules.add(KINDS.get(impl, impl).partition(":")[0])
-            try:
-                h.update(loaded.path.read_bytes())
-            except OSError:
-                pass
-        for module in sorted(m for m in modules if m):
-            h.update(module.encode() + b"\0" + _source(module))
-        data_dirs = [rules_dir(), *settings.extend_rules]
-        for d in data_dirs:
-            d = Path(d)
-            for p in sorted(d.rglob("*")) if d.is_dir() else [d]:
-                if p.is_file() and p.suffix in (".toml", ".txt", ".json"):
-                    h.update(p.name.encode() + b"\0" + p.read_bytes())
-        h.update(repr((settings.min_confidence, settings.accept and sorted(settings.accept), settings.protect,
-                       settings.dialect)).encode())
-        _ENGINE_IDS[key] = h.hexdigest()[:16]
-    return _ENGINE_IDS[key]
+
+def _engine_id(settings: Settings) -> str:
+    from .. import __version__
+    from ..paths import rules_dir
+    from ..registry import KINDS, all_rules
+
+    h = hashlib.sha256(__version__.encode())
+    rules = all_rules(settings.extend_rules)
+    modules = set(_CORE)
+    for code in settings.enabled_codes():
+        h.update(code.encode())
+        loaded = rules.get(code)
+        if loaded is None:
+            continue
+        impl = str(loaded.data.get("impl", ""))
+        modules.add(KINDS.get(impl, impl).partition(":")[0])
+        try:
+            h.update(loaded.path.read_bytes())
+        except OSError:
+            pass
+    for module in sorted(m for m in modules if m):
+        h.update(module.encode() + b"\0" + _source(module))
+    data_dirs = [rules_dir(), *settings.extend_rules]
+    for d in data_dirs:
+        d = Path(d)
+        for p in sorted(d.rglob("*")) if d.is_dir() else [d]:
+            if p.is_file() and p.suffix in (".toml", ".txt", ".json"):
+                h.update(p.name.encode() + b"\0" + p.read_bytes())
+    h.update(repr((settings.min_confidence, settings.accept and sorted(settings.accept), settings.protect,
+                   settings.dialect)).encode())
+    return h.hexdigest()[:16]
 
 
 class EngineMismatch(Exception):
