@@ -20,6 +20,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 from zlib import crc32 as _crc32
+from .paths import cache_dir as _cache_dir
 
 _FORMAT = 3
 _MIN_ZIPF = 1.0
@@ -27,12 +28,6 @@ _MAGIC = b"MTLX"
 _HEADER = 16
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get("MTCLEAN_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mtclean"
 
 
 def _wordfreq_version() -> str:

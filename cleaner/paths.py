@@ -5,6 +5,7 @@ in a source checkout (or an editable install) it is read from ``<repo>/rules``.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,3 +17,14 @@ def rules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("mtclean's rule data (rules/) is missing from this installation")
+
+
+def cache_dir() -> Path:
+    """Where mtclean keeps its start-up caches (lexicon, compiled regexes, parsed
+    TOML, phrasebook anchors): ``$MTCLEAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtclean``,
+    else ``~/.cache/mtclean``."""
+    env = os.environ.get("MTCLEAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mtclean"

@@ -30,7 +30,7 @@ _dirty = False
 
 
 def _path() -> str:
-    from .lexicon import _cache_dir
+    from .paths import cache_dir as _cache_dir
 
     v = sys.version_info
     return os.path.join(str(_cache_dir()), f"regex-{regex.__version__}-py{v[0]}{v[1]}.marshal")

@@ -34,7 +34,7 @@ def _enabled() -> bool:
 
 
 def _path() -> str:
-    from .lexicon import _cache_dir
+    from .paths import cache_dir as _cache_dir
 
     v = sys.version_info
     return os.path.join(str(_cache_dir()), f"toml-v{_FORMAT}-py{v[0]}{v[1]}.marshal")

@@ -62,6 +62,7 @@ from ..registry import RulePackError
 from ..types import Applicability, Finding
 from . import userregex
 from .base import Context, Rule
+from ..paths import cache_dir as _cache_dir
 
 LANGUAGES = {"it": "Italian", "es": "Spanish", "fr": "French", "de": "German",
              "pt": "Portuguese", "ru": "Russian"}
@@ -567,12 +568,6 @@ def _fill_anchors(entries: list["Entry"]) -> None:
         e.anchors = tuple(a) if a is not None else None
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get("MTCLEAN_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mtclean"
 
 
 class AnchorIndex:
