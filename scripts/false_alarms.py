@@ -2,7 +2,12 @@
 """Measure false alarms: findings per 10,000 words on clean, professionally
 edited prose (every finding there is a false alarm).
 
-usage: scripts/false_alarms.py [FILES...] [--select MT1,MT2] [--show N] [--json OUT]
+usage: scripts/false_alarms.py [FILES...] [--select MT1,MT2] [--show N] [--chunk BYTES] [--json OUT]
+
+Examples:
+  scripts/false_alarms.py                       # every default rule, all clean files
+  scripts/false_alarms.py --select MT2 --show 20  # pronoun rules, with contexts
+  scripts/false_alarms.py --select MT3,MT4        # calque and boilerplate rules
 
 Default files: ../shared/corpus/clean/*.txt.  Each file is cut into documents of
 about 20 KB at paragraph boundaries (long books are not one document).
@@ -43,10 +48,17 @@ def main() -> int:
     ap.add_argument("files", nargs="*")
     ap.add_argument("--select", help="comma-separated rule codes or prefixes (default: the default rule set)")
     ap.add_argument("--show", type=int, default=0, help="print up to N findings per rule with context")
+    ap.add_argument("--extend-rules", action="append", default=[], metavar="PATH",
+                    help="also load user rule packs from PATH (file or directory)")
+    ap.add_argument("--chunk", type=int, default=20000, help="document size in characters (default 20000)")
     ap.add_argument("--json", help="write the figures as JSON here")
     a = ap.parse_args()
     files = a.files or sorted(glob.glob(os.path.join(HERE, "..", "..", "shared", "corpus", "clean", "*.txt")))
-    settings = Settings(select=tuple(a.select.split(","))) if a.select else Settings()
+    from pathlib import Path
+
+    extra = tuple(Path(p) for p in a.extend_rules)
+    settings = (Settings(select=tuple(a.select.split(",")), extend_rules=extra) if a.select
+                else Settings(extend_rules=extra))
     per_rule: collections.Counter = collections.Counter()
     per_file: dict[str, dict] = {}
     shown: collections.Counter = collections.Counter()
@@ -59,7 +71,7 @@ def main() -> int:
         words = len(regex.findall(r"\w+", text))
         words_total += words
         n = 0
-        for doc in documents(text):
+        for doc in documents(text, a.chunk):
             for f in check(doc, settings):
                 n += 1
                 per_rule[f.rule] += 1
