@@ -31,6 +31,31 @@ class Token(NamedTuple):
     text: str
 
 
+class LineIndex:
+    """Line starts of a text: offsets to 1-based (line, column) in code points."""
+
+    def __init__(self, text: str):
+        self.text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self.starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line ending."""
+        starts = self.starts
+        s = starts[line - 1]
+        e = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[s:e].rstrip("\r")
+
+
 class Document:
     """An immutable view of one text with its protected regions and indexes."""
 
@@ -78,25 +103,15 @@ class Document:
         return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(self.masked)]
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.text.find
-        pos = find("\n")
-        while pos >= 0:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        return starts
+    def lines(self) -> "LineIndex":
+        return LineIndex(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of ``offset``."""
-        i = bisect.bisect_right(self._line_starts, offset) - 1
-        return i + 1, offset - self._line_starts[i] + 1
+        return self.lines.line_col(offset)
 
     def line_text(self, line: int) -> str:
-        starts = self._line_starts
-        s = starts[line - 1]
-        e = starts[line] - 1 if line < len(starts) else len(self.text)
-        return self.text[s:e].rstrip("\r")
+        return self.lines.line_text(line)
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         sents = self.sentences

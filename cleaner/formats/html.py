@@ -22,12 +22,9 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
+    from ..document import LineIndex
+
+    return LineIndex(text).starts
 
 
 def text_nodes(text: str) -> list[tuple[int, int]]:

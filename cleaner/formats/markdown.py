@@ -44,12 +44,9 @@ def _parser():
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
+    from ..document import LineIndex
+
+    return LineIndex(text).starts
 
 
 def front_matter_end(text: str) -> int:
