@@ -95,7 +95,7 @@ def test_mt103_straight_quote_only_when_direction_is_clear():
     ("A deal;the rest is history.", "A deal; the rest is history."),
     ("Why?The answer is simple.", "Why? The answer is simple."),
     ("Note:This expires.", "Note: This expires."),
-    ("It ended in 1948.In January it began.", "It ended in 1948. In January it began."),
+    ("It ended in the 1940s.In January it began.", "It ended in the 1940s. In January it began."),
     ("It cost $4.8 million).Marx was buried.", "It cost $4.8 million). Marx was buried."),
     ("“No,”he said.", "“No,” he said."),
     ("He said,“We will win.”", "He said, “We will win.”"),
@@ -115,6 +115,7 @@ def test_mt104_fixes(text, expected):
     "See 1.First, v2.Beta and J.Smith.",
     "AT&T;then &amp;the entity.",
     "Wait...The rest followed.",
+    "It ended in 1948.In January it began.",      # bare year: usually a lost paragraph break
     "Oh, the nation?the blood; a he!p advert.",
     "Email john.Smith@example.com or see www.example.org/A.Page.",
 ])

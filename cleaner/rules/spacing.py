@@ -240,7 +240,10 @@ _JOINT = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]])[.,;:!?](?=[\p{L}\p{M}\p{N}])
 _CODE_CHARS = set("{}=<>/\\_@#$&|*^~`+")
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+$")
 _WORD_AFTER = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
-_LEFT_SHAPE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]+|\d{4,}|\d+(?:s|st|nd|rd|th)|\d{1,3}(?:,\d{3})+")
+# A bare year is left out on purpose: "in 1973.In February" is far more often a
+# paragraph break lost by a text dump than scraping damage an editor must fix
+# (it was 243 of 428 findings on 6 million words of clean prose).
+_LEFT_SHAPE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]+|\d+(?:s|st|nd|rd|th)|\d{1,3}(?:,\d{3})+")
 _NAMESPACES = frozenset("category file image template user talk wikipedia help portal special "
                         "module draft media mediawiki project".split())
 _TLDS = frozenset("com org net gov edu io co uk de fr it es ru eu info biz ly me tv us ca au ua "
