@@ -100,6 +100,7 @@ def test_every_pack_validates(path: Path):
     assert data.get("extends") in RULES, f"{path}: extends an unknown rule"
     pack = load_pack(path, data)
     assert pack.entries, f"{path}: an empty pack"
+    pack.validate()                           # every entry's patterns compile (lazy at run time)
     assert pack.combined is not None          # the merged alternation compiles
 
 

@@ -725,6 +725,16 @@ class Pack:
             self._combined = merged_alternation(self.entries)
         return self._combined
 
+    def validate(self) -> None:
+        """Compile every pattern now, raising RulePackError for a bad one (named by
+        file, entry and problem).  User packs are validated as they load; the
+        built-in ones by the data tests."""
+        for e in self.entries:
+            for key in ("pattern", "unless_before", "unless_after", "context", "unless_context"):
+                pat = getattr(e, key, None)
+                if isinstance(pat, userregex.LazyPattern):
+                    pat.validate()
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -755,11 +765,11 @@ def _languages(value: Any, path: Path, index: int | None, find: Any) -> tuple[st
 
 
 def _compile(source: str, flags: int, path: Path, index: int | None, find: Any, key: str):
+    """A pattern compiled on first use (see :class:`~cleaner.rules.userregex.LazyPattern`);
+    :meth:`Pack.validate` compiles them all, which load_pack does for user packs."""
     # simple case folding: regex's V1 full case folding (ß = ss) makes matching ~5x slower
-    try:
-        return userregex.compile_user_regex("(?-f)" + source, where=key, flags=flags)
-    except userregex.UserRegexError as exc:
-        raise _fail(path, index, find, str(exc)) from None
+    return userregex.LazyPattern("(?-f)" + source, flags, where=key,
+                                 on_error=lambda msg: _fail(path, index, find, msg))
 
 
 def _str_list(value: Any, path: Path, index: int, find: Any, key: str) -> tuple[str, ...]:
@@ -996,7 +1006,10 @@ def load_pack(path: Path, data: dict, *, user: bool = False, is_rule: bool = Fal
             raise _fail(path, e.index, e.find, f"duplicate 'find' (also entry #{seen[key].index + 1})")
         seen[key] = e
     _fill_anchors(entries)
-    return Pack(path, language, entries, _Runner(userregex.TIMEOUT if user else None), user)
+    pack = Pack(path, language, entries, _Runner(userregex.TIMEOUT if user else None), user)
+    if user:
+        pack.validate()
+    return pack
 
 
 def merged_alternation(entries: list[Entry]):

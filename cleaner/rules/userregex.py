@@ -20,6 +20,39 @@ def compile_user_regex(pattern: str, *, where: str = "pattern", flags: int = 0) 
         raise UserRegexError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
 
 
+class LazyPattern:
+    """A regular expression compiled on first use.
+
+    Built-in phrasebooks hold about two thousand patterns, and a document touches
+    only the few whose anchor words occur in it: compiling them all at start-up cost
+    more than checking a page.  Attribute access (``finditer``, ``groupindex``...)
+    compiles the pattern; :meth:`validate` does so eagerly (user packs, data tests).
+    ``on_error(message)`` turns a syntax error into the caller's exception type."""
+
+    __slots__ = ("source", "flags", "where", "on_error", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0, *, where: str = "pattern", on_error=None):
+        self.source = source
+        self.flags = flags
+        self.where = where
+        self.on_error = on_error
+        self._compiled = None
+
+    def validate(self) -> "regex.Pattern":
+        c = self._compiled
+        if c is None:
+            try:
+                c = self._compiled = compile_user_regex(self.source, where=self.where, flags=self.flags)
+            except UserRegexError as exc:
+                if self.on_error is None:
+                    raise
+                raise self.on_error(str(exc)) from None
+        return c
+
+    def __getattr__(self, name: str):
+        return getattr(self.validate(), name)
+
+
 def finditer(pattern: "regex.Pattern", text: str, pos: int = 0, endpos: int | None = None):
     """Like ``pattern.finditer`` but gives up (yielding nothing more) after TIMEOUT."""
     try:
