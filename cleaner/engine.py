@@ -99,9 +99,67 @@ def build_document(text: str, settings: Settings = DEFAULT, *, regions: Iterable
     return Document(text, extra_regions=regions, protect_patterns=_protect_patterns(settings), path=path)
 
 
+#: texts longer than this are checked in paragraph-aligned segments, so memory stays
+#: bounded on huge files (quotations never cross a paragraph, so protection is the
+#: same; document-level evidence such as voice is then judged per segment)
+SEGMENT_CHARS = 2_000_000
+
+
+def segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of ``text`` of at most about ``size`` code points, cut
+    at paragraph breaks (a paragraph longer than ``size`` stays whole).  One piece
+    when the text is small or carries inline suppressions (their ranges may span)."""
+    if len(text) <= size or "mtclean-" in text:
+        return [(0, len(text))]
+    from .protect import _PARA_BREAK
+
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        cut = None
+        for m in _PARA_BREAK.finditer(text, start + size // 2, start + size):
+            cut = m.end()
+        if cut is None:
+            m = _PARA_BREAK.search(text, start + size)
+            if m is None:
+                break
+            cut = m.end()
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def shift_finding(f: Finding, delta: int) -> Finding:
+    """``f`` with its span and fix edits moved by ``delta`` code points."""
+    from .types import Edit, Fix, Span
+
+    fix = None
+    if f.fix is not None:
+        fix = Fix(tuple(Edit(Span(e.span.start + delta, e.span.end + delta), e.replacement) for e in f.fix.edits),
+                  f.fix.applicability, f.fix.message)
+    return Finding(f.rule, f.name, Span(f.span.start + delta, f.span.end + delta), f.message, f.severity,
+                   f.confidence, fix, f.notes)
+
+
+def clip_regions(regions: Sequence[Region], start: int, end: int) -> list[Region]:
+    """The parts of ``regions`` inside ``[start, end)``, in that piece's coordinates."""
+    return [Region(max(r.start, start) - start, min(r.end, end) - start, r.kind)
+            for r in regions if r.start < end and r.end > start]
+
+
 def check(text: str, settings: Settings | None = None, *, regions: Iterable[Region] = (),
           path: str = "-", ignore: Iterable[str] = ()) -> list[Finding]:
     """Findings for ``text`` under ``settings`` (default rules when None)."""
     settings = settings or DEFAULT
-    doc = build_document(text, settings, regions=regions, path=path)
-    return check_document(doc, rules_for(settings, ignore), make_context(settings), settings)
+    rules = rules_for(settings, ignore)
+    pieces = segments(text)
+    if len(pieces) == 1:
+        doc = build_document(text, settings, regions=regions, path=path)
+        return check_document(doc, rules, make_context(settings), settings)
+    regions = list(regions)
+    out: list[Finding] = []
+    for start, end in pieces:
+        doc = build_document(text[start:end], settings, regions=clip_regions(regions, start, end), path=path)
+        out.extend(shift_finding(f, start) for f in check_document(doc, rules, make_context(settings), settings))
+    return out

@@ -106,6 +106,11 @@ def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
         ignore: Iterable[str] = ()) -> FixResult:
     """Apply safe fixes (and unsafe ones when ``unsafe``) to ``text``."""
     settings = settings or DEFAULT
+    from .engine import segments
+
+    pieces = segments(text)
+    if len(pieces) > 1:          # a huge file: fix paragraph-aligned pieces one by one
+        return _fix_pieces(text, pieces, unsafe, settings, list(regions), path, max_passes, ignore)
     minimum = Applicability.UNSAFE if (unsafe or settings.unsafe_fixes) else Applicability.SAFE
     rules = rules_for(settings, ignore)
     ctx = make_context(settings)
@@ -171,3 +176,24 @@ def _without_offenders(current: str, chosen: list[Finding], tracked, result: Fix
         result.refused.extend(kept)
         return [], [], current, tracked
     return kept, edits, new, new_tracked
+
+
+def _fix_pieces(text, pieces, unsafe, settings, regions, path, max_passes, ignore) -> FixResult:
+    from .engine import clip_regions, shift_finding
+
+    result = FixResult(text=text)
+    parts: list[str] = []
+    out_pos = 0
+    for start, end in pieces:
+        r = fix(text[start:end], unsafe, settings, regions=clip_regions(regions, start, end), path=path,
+                max_passes=max_passes, ignore=ignore)
+        parts.append(r.text)
+        result.applied.extend(shift_finding(f, out_pos) for f in r.applied)
+        result.remaining.extend(shift_finding(f, out_pos) for f in r.remaining)
+        result.refused.extend(shift_finding(f, out_pos) for f in r.refused)
+        result.edits.extend(Edit(Span(e.span.start + start, e.span.end + start), e.replacement) for e in r.edits)
+        result.passes = max(result.passes, r.passes)
+        result.converged = result.converged and r.converged
+        out_pos += len(r.text)
+    result.text = "".join(parts)
+    return result
