@@ -7,6 +7,7 @@ Rules read ``doc.masked`` (protected code points replaced one-for-one by
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from functools import cached_property
 from typing import Iterable, NamedTuple
 
@@ -120,14 +121,19 @@ class Document:
 
     # -- document-level evidence ----------------------------------------------
     @cached_property
+    def token_counts(self) -> "Counter[str]":
+        """How often each token occurs (outside protected regions); no Token objects built."""
+        return Counter(_TOKEN.findall(self.masked))
+
+    @cached_property
     def standalone_words(self) -> frozenset[str]:
         """Every token seen standing alone in the document (outside protected regions)."""
-        return frozenset(t.text for t in self.tokens)
+        return frozenset(self.token_counts)
 
     @cached_property
     def standalone_names(self) -> frozenset[str]:
         """Capitalised tokens seen standing alone in the document: names it uses."""
-        return frozenset(t.text for t in self.tokens if t.text[:1].isupper())
+        return frozenset(w for w in self.token_counts if w[:1].isupper())
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -209,15 +209,16 @@ def _trim_url(text: str, start: int, end: int) -> int:
 def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[regex.Pattern] = ()) -> list[Region]:
     """All protected regions of ``text``, sorted by start (possibly overlapping)."""
     regions: list[Region] = [Region(s, e, QUOTE) for s, e in quote_spans(text)]
-    for m in _EMAIL.finditer(text):
+    has_at = "@" in text          # cheap tests first: most prose has no e-mail, handle or tag
+    for m in _EMAIL.finditer(text) if has_at else ():
         regions.append(Region(m.start(), m.end(), EMAIL))
     for m in _URL.finditer(text) if _URL_HINT.search(text) else ():
         end = _trim_url(text, m.start(), m.end())
         if end > m.start():
             regions.append(Region(m.start(), end, URL))
-    for m in _HANDLE.finditer(text):
+    for m in _HANDLE.finditer(text) if has_at else ():
         regions.append(Region(m.start(), m.end(), HANDLE))
-    for m in _HASHTAG.finditer(text):
+    for m in _HASHTAG.finditer(text) if "#" in text else ():
         regions.append(Region(m.start(), m.end(), HASHTAG))
     if patterns:
         from .rules.userregex import finditer

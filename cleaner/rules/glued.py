@@ -9,7 +9,6 @@ real compound the lexicon lacks, so they are left alone.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterable
 
 import regex
@@ -21,7 +20,12 @@ from .base import Context, Rule
 # Name or word in lowercase after an optional capital ("Macronwho"), or an
 # acronym glued to a lowercase word ("ECBwhich").  Inner capitals (iPhone,
 # McDonald, WhatsApp) belong to MT107.
-_CANDIDATE = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}{2,6}\p{Ll}{2,}")
+# found directly in the text, as whole tokens (a token is a run of
+# letters, marks and digits, joined by ’ ' or - into one: those are never candidates)
+_TOKEN_CHARS = r"[\p{L}\p{M}\p{N}]"
+_CANDIDATE_WORD = regex.compile(
+    rf"(?<!{_TOKEN_CHARS}|{_TOKEN_CHARS}[’'\-])(?:\p{{Lu}}?\p{{Ll}}{{4,}}|\p{{Lu}}{{2,6}}\p{{Ll}}{{2,}})"
+    rf"(?!{_TOKEN_CHARS}|[’'\-]{_TOKEN_CHARS})")
 _NOT_PROSE_BEFORE = set("_/\\@#$=<>*`~^|")
 _NOT_PROSE_AFTER = set("_/\\@=<>*`(~^|")
 _PREFIXES = ("over", "under", "out", "up", "down", "re", "un", "mis", "fore", "counter",
@@ -45,21 +49,21 @@ class GluedWords(Rule):
         closed = comma_words | plain_words | appositive
         max_right = max(map(len, closed))
         masked = doc.masked
-        counts = Counter(t.text for t in doc.tokens)
-        names = doc.standalone_names
-        for tok in doc.tokens:
-            word = tok.text
+        counts = doc.token_counts
+        for m in _CANDIDATE_WORD.finditer(masked):
+            word = m.group()
             n = len(word)
-            if n < min_len or n > max_len or not _CANDIDATE.fullmatch(word):
+            if n < min_len or n > max_len:
                 continue
-            before = masked[tok.start - 1] if tok.start else " "
-            after = masked[tok.end] if tok.end < len(masked) else " "
+            start, end = m.span()
+            before = masked[start - 1] if start else " "
+            after = masked[end] if end < len(masked) else " "
             if before in _NOT_PROSE_BEFORE or after in _NOT_PROSE_AFTER or (
-                    after in ".:" and tok.end + 1 < len(masked) and masked[tok.end + 1].isalnum()):
+                    after in ".:" and end + 1 < len(masked) and masked[end + 1].isalnum()):
                 continue                      # code, paths, file names, handles
             if counts[word] > 1 or word in ctx.accept or word.lower() in ctx.accept or lex.zipf(word) > 0:
                 continue
-            split = self._split(word, lex, names, closed, weak, weak_names, max_right, min_l)
+            split = self._split(word, lex, doc.standalone_names, closed, weak, weak_names, max_right, min_l)
             if split is None:
                 continue
             left, right, zl, confident = split
@@ -73,9 +77,9 @@ class GluedWords(Rule):
                 comma = right in comma_words or right.endswith("ing")
             joiner = ", " if comma else " "
             app = Applicability.SAFE if confident else Applicability.UNSAFE
-            fix = self.replace(tok.start, tok.end, left + joiner + right,
+            fix = self.replace(start, end, left + joiner + right,
                                f"split into “{left}{joiner}{right}”", app)
-            yield self.finding(tok.start, tok.end,
+            yield self.finding(start, end,
                                f"“{word}” looks like “{left}” and “{right}” run together",
                                fix=fix, confidence=0.95 if confident else 0.8)
 

@@ -96,7 +96,7 @@ class GluedSentence(Rule):
             if left in name_prefixes or left.lower() in low_prefixes:
                 continue                                  # McKinsey, DeSantis, iPhone, macOS
             if counts is None:
-                counts = Counter(t.text for t in doc.tokens)
+                counts = doc.token_counts
                 names = doc.standalone_names
             if counts[word] > 1:
                 continue                                  # a name the document repeats
