@@ -206,13 +206,34 @@ def _trim_url(text: str, start: int, end: int) -> int:
     return end
 
 
+_SPACE = regex.compile(r"\s")
+_SPACE_BACK = regex.compile(r"(?r)\s")      # searches backwards: the last whitespace before a point
+
+
+def _url_matches(text: str):
+    """``_URL`` matches, searched only in the whitespace-free runs that contain a URL
+    hint (a URL never contains whitespace): the bare-domain branch is otherwise tried
+    at every word of the text."""
+    last_run = -1
+    for h in _URL_HINT.finditer(text):
+        s = h.start()
+        back = _SPACE_BACK.search(text, 0, s)
+        lo = back.end() if back else 0
+        if lo <= last_run:
+            continue                      # this run was searched already
+        m = _SPACE.search(text, h.end())
+        hi = m.start() if m else len(text)
+        last_run = hi
+        yield from _URL.finditer(text, lo, hi)
+
+
 def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[regex.Pattern] = ()) -> list[Region]:
     """All protected regions of ``text``, sorted by start (possibly overlapping)."""
     regions: list[Region] = [Region(s, e, QUOTE) for s, e in quote_spans(text)]
     has_at = "@" in text          # cheap tests first: most prose has no e-mail, handle or tag
     for m in _EMAIL.finditer(text) if has_at else ():
         regions.append(Region(m.start(), m.end(), EMAIL))
-    for m in _URL.finditer(text) if _URL_HINT.search(text) else ():
+    for m in _url_matches(text):
         end = _trim_url(text, m.start(), m.end())
         if end > m.start():
             regions.append(Region(m.start(), end, URL))

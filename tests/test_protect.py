@@ -225,3 +225,17 @@ def test_protection_contains_and_mask():
     assert [p.contains(i) for i in range(6)] == [False, False, True, True, False, False]
     assert p.mask("abcdef", "#") == "ab##ef"
     assert Protection([]).mask("abc") == "abc"
+
+
+# -- the URL scan is restricted to runs holding a URL hint: same matches as a full scan --
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_URL_ALPHABET = st.sampled_from(list("abc.:/-_?=()\"“” \n\t\u00a0") + ["www.", "http://", ".com", ".org", "https://"])
+
+
+@given(st.lists(_URL_ALPHABET, max_size=40).map("".join))
+def test_url_scan_by_hint_equals_full_scan(text):
+    from cleaner import protect
+
+    assert [m.span() for m in protect._url_matches(text)] == [m.span() for m in protect._URL.finditer(text)]
