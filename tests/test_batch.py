@@ -623,6 +623,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
     # a dask scheduler that is not there
     run = batch("a.jsonl", "--out", "o8", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path,
                 env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert not (tmp_path / "o8").exists()                     # a job that never started leaves nothing
     assert run.returncode == 2 and "scheduler" in run.stderr, run.stderr
     assert_no_traceback(run)
 

@@ -32,7 +32,7 @@ MAX_WINDOW = 256
 class DaskEngine:
     name = "dask"
 
-    def __init__(self, jobs: int, scheduler: str | None = None, connect_timeout: float = 15.0):
+    def __init__(self, jobs: int, scheduler: str | None = None, connect_timeout: float | None = None):
         self.jobs = jobs
         self.scheduler = scheduler
         self.connect_timeout = connect_timeout
@@ -54,7 +54,10 @@ class DaskEngine:
             logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             if self.scheduler:
-                self.client = Client(self.scheduler, timeout=self.connect_timeout, set_as_default=False)
+                # default timeout: Dask's distributed.comm.timeouts.connect (30s;
+                # DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s to change it)
+                kw = {} if self.connect_timeout is None else {"timeout": self.connect_timeout}
+                self.client = Client(self.scheduler, set_as_default=False, **kw)
             else:
                 self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
                                             host="127.0.0.1", dashboard_address=None,

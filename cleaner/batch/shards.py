@@ -221,6 +221,7 @@ class State:
         self.done: dict[str, dict] = {}
         self.finished = False           # the manifest says the whole job completed
         self._fh = None
+        self._header: dict = {}
 
     # -- opening --------------------------------------------------------------------
     def open(self, fingerprint: str, info: dict, *, resume: bool, overwrite: bool) -> None:
@@ -239,16 +240,24 @@ class State:
             else:
                 self.finished = finished
                 self.done = {k: e for k, e in entries.items() if self._intact(e)}
-        elif self.out.exists() and any(self.out.iterdir()) and not overwrite:
+        elif self.out.exists() and any(self.out.iterdir()) and not (overwrite or resume):
+            # (--resume: a run killed before its first shard finished leaves files but no manifest)
             raise BatchUsageError(f"{self.out} is not empty and holds no batch job; choose an empty or new "
                                   "directory, or pass --overwrite to write into it anyway")
+        self._header = {"mtclean_batch": STATE_FORMAT, "fingerprint": fingerprint, "job": info}
+        if self.manifest.exists():
+            self._create()
+
+    def _create(self) -> None:
+        """Create the state directory and open the manifest: at the first write, so a job
+        that fails to start (e.g. no scheduler) leaves nothing behind."""
         self.parts.mkdir(parents=True, exist_ok=True)
         for tmp in self.parts.glob(".*.mtclean-tmp"):
             tmp.unlink(missing_ok=True)
         new = not self.manifest.exists()
         self._fh = open(self.manifest, "ab")
         if new:
-            self._append({"mtclean_batch": STATE_FORMAT, "fingerprint": fingerprint, "job": info})
+            self._append(self._header)
 
     def _read(self) -> tuple[dict, dict[str, dict], bool]:
         with open(self.manifest, "rb") as fh:
@@ -291,6 +300,8 @@ class State:
         return self.parts / f"{key}.{kind}"
 
     def write_part(self, key: str, kind: str, data: bytes) -> int:
+        if self._fh is None:
+            self._create()
         if not data:
             self.part(key, kind).unlink(missing_ok=True)
             return 0
@@ -308,6 +319,8 @@ class State:
         return entry
 
     def _append(self, obj: dict) -> None:
+        if self._fh is None:
+            self._create()
         self._fh.write((json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
         self._fh.flush()
         os.fsync(self._fh.fileno())
