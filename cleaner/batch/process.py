@@ -345,25 +345,29 @@ def _jsonl(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
                                                  action=PASSED_THROUGH, where=where))
             emit(raw)
             continue
-        new = _safe_clean(cl, errors, task.file, text, where, lambda: [], task.file)
+        new = _cleaned(cl, errors, task.file, text, where, lambda: [], task.file)
         if new is None:
-            _count_passed(st)
             emit(raw)
             continue
-        st["records_in"] += 1
-        st["records_out"] += 1
-        if new == text:
-            emit(raw)
-            continue
-        st["changed"] += 1
         bom = line[:len(line) - len(body)]
         emit((bom + writers.splice_json(body, keys, new)).encode("utf-8"))
     return None if opts.check_only else writers.compress(b"".join(out), task.out_compression)
 
 
-def _count_passed(st: dict) -> None:
+def _cleaned(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str) -> str | None:
+    """Clean one record's text and count it: the new text, or None when the record is
+    written unchanged (nothing to change; or the cleaner failed: counted as errored)."""
+    new = _safe_clean(cl, errors, file, text, where, regions_of, path)
+    st = cl.stats
     st["records_in"] += 1
-    st["errored"] += 1
+    if new is None:
+        st["errored"] += 1
+        return None
+    st["records_out"] += 1
+    if new == text:
+        return None
+    st["changed"] += 1
+    return new
 
 
 def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
@@ -409,28 +413,21 @@ def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
                                                  where=where))
             emit(raw)
             continue
-        new = _safe_clean(cl, errors, task.file, text, where,
-                          lambda: _regions(w.text_type, task.file, text), task.file)
+        new = _cleaned(cl, errors, task.file, text, where, lambda: _regions(w.text_type, task.file, text),
+                       task.file)
         if new is None:
-            _count_passed(st)
-            emit(raw)
-            continue
-        st["records_in"] += 1
-        st["records_out"] += 1
-        if new == text:
             emit(raw)
             continue
         try:
             payload = new.encode(w.charset)
         except UnicodeEncodeError as exc:
-            _passthrough(st, errors, error_entry(task.file, "not-utf8", f"the cleaned text does not fit charset "
-                                                 f"{w.charset}: {exc.reason}; passed through uncleaned",
-                                                 action=PASSED_THROUGH, where=where))
-            st["records_in"] -= 1
-            st["records_out"] -= 1
+            errors.append(error_entry(task.file, "not-utf8", f"the cleaned text does not fit charset {w.charset}: "
+                                      f"{exc.reason}; passed through uncleaned", action=PASSED_THROUGH, where=where))
+            st["records_out"] -= 1                  # counted as cleaned and changed by _cleaned: errored instead
+            st["changed"] -= 1
+            st["errored"] += 1
             emit(raw)
             continue
-        st["changed"] += 1
         emit(writers.rewrite_warc(w.headers, w.http, payload, w.tail))
     return None if opts.check_only else b"".join(out)
 
@@ -455,14 +452,8 @@ def _parquet(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
                                                  f"column {opts.text_column!r} is null in this row",
                                                  action=PASSED_THROUGH, where=where))
             continue
-        new = _safe_clean(cl, errors, task.file, text, where, lambda: [], task.file)
-        if new is None:
-            _count_passed(st)
-            continue
-        st["records_in"] += 1
-        st["records_out"] += 1
-        if new != text:
-            st["changed"] += 1
+        new = _cleaned(cl, errors, task.file, text, where, lambda: [], task.file)
+        if new is not None:
             new_texts[i] = new
             changed = True
     if opts.check_only:
@@ -493,19 +484,9 @@ def _text(task: ShardTask, cl: _Cleaner, errors: list) -> list | None:
                                                      action=PASSED_THROUGH, where=where))
                 files.append((rec.name, rec.raw))
                 continue
-            new = _safe_clean(cl, errors, display, tf.text, where,
-                              lambda: _regions(None, rec.name or display, tf.text), display)
-            if new is None:
-                _count_passed(st)
-                files.append((rec.name, rec.raw))
-                continue
-            st["records_in"] += 1
-            st["records_out"] += 1
-            if new == tf.text:
-                files.append((rec.name, rec.raw))
-            else:
-                st["changed"] += 1
-                files.append((rec.name, tf.encode(new)))
+            new = _cleaned(cl, errors, display, tf.text, where,
+                           lambda: _regions(None, rec.name or display, tf.text), display)
+            files.append((rec.name, rec.raw if new is None else tf.encode(new)))
         finally:
             cl.file = old_file
     return None if opts.check_only else files

@@ -298,39 +298,28 @@ def write_atomic(dest: Path, data: bytes | Iterable[bytes], *, fsync: bool = Tru
     return n
 
 
+def _chunks(path: Path, start: int = 0, end: int | None = None) -> Iterable[bytes]:
+    """The bytes of ``path`` (from ``start`` to ``end``) in 1 MiB pieces."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = None if end is None else end - start
+        while left is None or left > 0:
+            b = fh.read(1 << 20 if left is None else min(left, 1 << 20))
+            if not b:
+                break
+            if left is not None:
+                left -= len(b)
+            yield b
+
+
 def concatenate(parts: Iterable[Path], dest: Path) -> int:
     """``dest`` := the parts one after the other (atomic, constant memory)."""
-    def chunks():
-        for part in parts:
-            with open(part, "rb") as fh:
-                while True:
-                    b = fh.read(1 << 20)
-                    if not b:
-                        break
-                    yield b
-    return write_atomic(dest, chunks())
+    return write_atomic(dest, (b for part in parts for b in _chunks(part)))
 
 
 def copy_file(src: Path, dest: Path) -> int:
-    def chunks():
-        with open(src, "rb") as fh:
-            while True:
-                b = fh.read(1 << 20)
-                if not b:
-                    break
-                yield b
-    return write_atomic(dest, chunks())
+    return write_atomic(dest, _chunks(src))
 
 
 def copy_range(src: Path, start: int, end: int, dest: Path) -> int:
-    def chunks():
-        with open(src, "rb") as fh:
-            fh.seek(start)
-            left = end - start
-            while left > 0:
-                b = fh.read(min(left, 1 << 20))
-                if not b:
-                    break
-                left -= len(b)
-                yield b
-    return write_atomic(dest, chunks())
+    return write_atomic(dest, _chunks(src, start, end))
