@@ -28,3 +28,21 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mtclean"
+
+
+def dump_marshal_atomic(path: str, obj: object, prefix: str) -> None:
+    """Write ``obj`` with marshal to ``path`` through a temporary file and
+    ``os.replace`` (start-up caches: a crash never leaves half a cache).  Raises
+    OSError or ValueError like marshal and the file system do."""
+    import marshal
+    import tempfile
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(obj, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -101,18 +101,8 @@ def save() -> None:
             for key in [k for k in _store if k not in _used]:
                 del _store[key]
         try:
-            import marshal
-            import tempfile
+            from .paths import dump_marshal_atomic
 
-            path = _path()
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".regex-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    marshal.dump(_store, fh)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            dump_marshal_atomic(_path(), _store, ".regex-")
         except (OSError, ValueError):
             pass   # read-only cache directory, or an entry marshal cannot write: compile again next time

@@ -100,20 +100,10 @@ def save() -> None:
             return
         _dirty = False
         try:
-            import marshal
-            import tempfile
+            from .paths import dump_marshal_atomic
 
             for key in [k for k in _store if not os.path.exists(k)]:
                 del _store[key]           # files that are gone (temporary folders, renamed rules)
-            path = _path()
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".toml-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    marshal.dump(_store, fh)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            dump_marshal_atomic(_path(), _store, ".toml-")
         except (OSError, ValueError):
             pass
