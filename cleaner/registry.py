@@ -81,17 +81,22 @@ def _err(path: Path, where: str, problem: str) -> RulePackError:
     return RulePackError(f"{path}: {where}: {problem}")
 
 
+def _read_toml(path: Path, where: str) -> dict[str, Any]:
+    """Parse a rule or pack file (through the start-up cache); errors name the file."""
+    from .tomlcache import loads_file   # parsed tables cached across runs (start-up time)
+
+    try:
+        return loads_file(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _err(path, where, f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _err(path, where, f"invalid TOML: {exc}") from None
+
+
 def parse_rule_file(path: Path) -> LoadedRule:
     import re
 
-    try:
-        from .tomlcache import loads_file   # parsed tables cached across runs (start-up time)
-
-        data = loads_file(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _err(path, "file", f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _err(path, "file", f"invalid TOML: {exc}") from None
+    data = _read_toml(path, "file")
     code = data.get("code")
     where = f"rule {code}" if code else "rule"
     if not isinstance(code, str) or not re.match(_CODE_PATTERN, code):
@@ -177,14 +182,7 @@ def _load(extra: tuple[Path, ...]) -> dict[str, LoadedRule]:
 def _attach_pack(rules: dict[str, LoadedRule], path: Path) -> None:
     """Hand a pack's data to the rule it extends (as ``data["packs"]``); the rule's
     implementation validates the entries."""
-    try:
-        from .tomlcache import loads_file   # parsed tables cached across runs (start-up time)
-
-        data = loads_file(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _err(path, "pack", f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _err(path, "pack", f"invalid TOML: {exc}") from None
+    data = _read_toml(path, "pack")
     target = data.get("extends")
     if not isinstance(target, str) or target not in rules:
         raise _err(path, "pack", f"'extends' must name a known rule code (got {target!r})")
