@@ -101,11 +101,11 @@ class _WithLanguageTool:
 def _with_languagetool(settings_for, option: Optional[str]):
     """``settings_for`` with the LanguageTool server of --languagetool, else
     $MTCLEAN_LANGUAGETOOL, else (unchanged) the configuration's ``languagetool``."""
+    given = option if option is not None else os.environ.get("MTCLEAN_LANGUAGETOOL")   # = languagetool.ENV_URL
+    if given is None:
+        return settings_for               # (without importing cleaner.languagetool: start-up time)
     from .languagetool import ENV_URL, LOCAL, resolve_url
 
-    given = option if option is not None else os.environ.get(ENV_URL)
-    if given is None:
-        return settings_for
     url = resolve_url(given, environ={})
     if url is not None and url != LOCAL and not url.startswith(("http://", "https://")):
         where = "--languagetool" if option is not None else ENV_URL

@@ -12,14 +12,15 @@ from functools import cached_property
 from typing import Iterable, NamedTuple
 
 import regex
+from .regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from .protect import Protection, Region, find_regions, paragraphs
 
 MASK = "\ue000"
 
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[’'\-][\p{L}\p{M}\p{N}]+)*")
-_SENT_END = regex.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[\p{Lu}\d])|\n")
-_ABBREV_END = regex.compile(
+_TOKEN = _rx(r"[\p{L}\p{M}\p{N}]+(?:[’'\-][\p{L}\p{M}\p{N}]+)*")
+_SENT_END = _rx(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[\p{Lu}\d])|\n")
+_ABBREV_END = _rx(
     r"(?i)(?:\b(?:mr|mrs|ms|dr|prof|st|sr|jr|gen|col|lt|sgt|capt|gov|sen|rep|rev|no|vs|etc|inc|ltd|co|corp|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|fig|vol|approx|e\.g|i\.e|u\.s|u\.k|a\.m|p\.m)|\b\p{Lu})\.$"
 )
 

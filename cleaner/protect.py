@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import regex
+from .regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from .types import Span
 
@@ -49,9 +50,9 @@ class Region:
         return Span(self.start, self.end)
 
 
-_PARA_BREAK = regex.compile(r"\n[ \t\r\f\v]*\n")
+_PARA_BREAK = _rx(r"\n[ \t\r\f\v]*\n")
 
-_URL = regex.compile(
+_URL = _rx(
     r"""(?ix)
     (?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”«»]+
     | \b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
@@ -61,19 +62,19 @@ _URL = regex.compile(
 )
 # Every match of _URL contains one of these; most texts contain none, and this search
 # is many times faster than _URL's, so _URL only runs when it can match.
-_URL_HINT = regex.compile(
+_URL_HINT = _rx(
     r"(?i)://|www\.|\.(?:com|org|net|gov|edu|mil|int|io|co|uk|de|fr|it|es|ru|eu|info|biz|ly|me|tv|us|ca|au|ua|pt"
     r"|br|nl|ch|ai|app|dev)\b"
 )
 _URL_TRAILING = ".,;:!?)]}'\"’”»"
-_EMAIL = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
-_HANDLE = regex.compile(r"(?<![\w@.])@\w{1,40}")
-_HASHTAG = regex.compile(r"(?<![\w#&])#\w*[^\W\d_]\w*")
+_EMAIL = _rx(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+_HANDLE = _rx(r"(?<![\w@.])@\w{1,40}")
+_HASHTAG = _rx(r"(?<![\w#&])#\w*[^\W\d_]\w*")
 
 # double-quote style opening marks and the closers that end them
 _DOUBLE_OPEN = {"“": "”", "«": "»", "„": "“”", "»": "«", "‟": "”"}
-_WORDCHAR = regex.compile(r"\w")
-_ELISION = regex.compile(r"(?i)(?:til|tis|twas|em|cause|cos)\b|n[’']?(?!\w)")
+_WORDCHAR = _rx(r"\w")
+_ELISION = _rx(r"(?i)(?:til|tis|twas|em|cause|cos)\b|n[’']?(?!\w)")
 
 
 def _is_word(ch: str) -> bool:
@@ -206,8 +207,8 @@ def _trim_url(text: str, start: int, end: int) -> int:
     return end
 
 
-_SPACE = regex.compile(r"\s")
-_SPACE_BACK = regex.compile(r"(?r)\s")      # searches backwards: the last whitespace before a point
+_SPACE = _rx(r"\s")
+_SPACE_BACK = _rx(r"(?r)\s")      # searches backwards: the last whitespace before a point
 
 
 def _url_matches(text: str):

@@ -30,10 +30,9 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
     from .engine import check
     from .fixer import fix
     from .formats import regions_for
-    from .languagetool import Session
 
     result = RunResult()
-    lt = Session(require_languagetool)
+    lt = _lt_session(require_languagetool) if require_languagetool else None
     for p in paths:
         if isinstance(p, InputError):
             result.errors.append(str(p))
@@ -50,9 +49,21 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
         if with_fixes:
             report.fixed = fix(tf.text, unsafe, settings, regions=regions, path=p).text
         result.reports.append(report)
-        lt.add(report, regions, settings)
-    lt.finish_check(result)
+        if settings.languagetool:
+            lt = lt or _lt_session(require_languagetool)
+            lt.add(report, regions, settings)
+    if lt is not None:
+        lt.finish_check(result)
     return result
+
+
+def _lt_session(require: bool):
+    """LanguageTool's session for a run, created (and its module imported) only when
+    ``--require-languagetool`` is given or a file's settings name a server: a run
+    without LanguageTool does not pay for importing it."""
+    from .languagetool import Session
+
+    return Session(require)
 
 
 def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, unsafe: bool,
@@ -62,10 +73,9 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
     originals.  With ``write`` the fixed files are replaced atomically."""
     from .fixer import fix
     from .formats import regions_for
-    from .languagetool import Session
 
     result = RunResult()
-    lt = Session(require_languagetool)
+    lt = _lt_session(require_languagetool) if require_languagetool else None
     originals: dict[str, TextFile] = {}
     for p in paths:
         if isinstance(p, InputError):
@@ -79,7 +89,9 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
         originals[p] = tf
         settings = settings_for(p)
         res = fix(tf.text, unsafe, settings, regions=regions_for(p, tf.text), path=p)
-        lt.amend_fix(res, settings, regions_for=lambda t, p=p: regions_for(p, t), path=p, unsafe=unsafe)
+        if settings.languagetool:
+            lt = lt or _lt_session(require_languagetool)
+            lt.amend_fix(res, settings, regions_for=lambda t, p=p: regions_for(p, t), path=p, unsafe=unsafe)
         report = FileReport(p, res.text, res.remaining, fixed=res.text)
         report.original = tf.text  # type: ignore[attr-defined]
         report.applied = res.applied  # type: ignore[attr-defined]
@@ -90,5 +102,6 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
                 result.written.append(p)
             except OSError as exc:
                 result.errors.append(f"{p}: cannot write: {exc.strerror or exc}")
-    lt.finish(result)
+    if lt is not None:
+        lt.finish(result)
     return result, originals

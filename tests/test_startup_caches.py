@@ -1,4 +1,5 @@
-"""The start-up caches (compiled regexes, parsed TOML, lexicon table) are pure
+"""The start-up caches (compiled regexes, parsed TOML, parsed phrasebook packs,
+lexicon table) are pure
 optimisations: same results as without them, invalidated when their source
 changes, and harmless when corrupt."""
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from cleaner import lexicon, regexcache, tomlcache
+from cleaner import lexicon, packcache, regexcache, tomlcache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,11 +84,100 @@ def test_rule_registry_is_the_same_with_and_without_caches(tmp_path):
         from cleaner.registry import all_rules
         import cleaner
         rules = all_rules()
-        print(sorted(rules), [(f.rule, f.span.start) for f in cleaner.check(open("seeds/000_0d79818c9da73b44.txt").read())])
+        print(sorted(rules), [(f.rule, f.span.start, f.fix and f.fix.edits)
+                              for f in cleaner.check(open("seeds/000_0d79818c9da73b44.txt").read())])
     """
-    cold = run_py(probe, tmp_path, MTCLEAN_NO_TOML_CACHE="1", MTCLEAN_NO_REGEX_CACHE="1")
+    cold = run_py(probe, tmp_path, MTCLEAN_NO_TOML_CACHE="1", MTCLEAN_NO_REGEX_CACHE="1",
+                  MTCLEAN_NO_PACK_CACHE="1")
+    assert not (tmp_path / "packs").exists()
     assert run_py(probe, tmp_path) == cold
+    assert len(list((tmp_path / "packs").glob("*.pickle"))) >= 5   # built-in packs, anchor tries
     assert run_py(probe, tmp_path) == cold               # warm caches
+    for f in (tmp_path / "packs").glob("*.pickle"):       # corrupt: built again, same result
+        f.write_bytes(b"\x80\x05garbage")
+    assert run_py(probe, tmp_path) == cold
+
+
+STD_PATTERNS = [
+    (r"\b(?:ab(?:c|d)?|x(?:yz)?\b)", 0),
+    (r"(?P<word>\w+)\s+(?P=word)", 0),
+    (r"^\s*#+ (.*)$", 8),                                 # re.MULTILINE
+    (r"caf\u00e9|ÉTÉ", 2),                                  # re.IGNORECASE, non-ASCII
+]
+
+
+@pytest.mark.parametrize("pattern,flags", STD_PATTERNS)
+def test_stdlib_regex_cache_matches_re(monkeypatch, tmp_path, pattern, flags):
+    import re
+
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regexcache, "_store", None)
+    text = "abd xyz the the café été\n## Heading\nabc"
+    want = re.compile(pattern, flags)
+    first = regexcache.compile_std(pattern, flags)
+    again = regexcache.compile_std(pattern, flags)           # built from the stored code
+    for p in (first, again):
+        assert isinstance(p, re.Pattern)
+        assert (p.pattern, p.flags, p.groups, p.groupindex) == (want.pattern, want.flags, want.groups, want.groupindex)
+        assert [m.span() for m in p.finditer(text)] == [m.span() for m in want.finditer(text)]
+    monkeypatch.setattr(regexcache, "_dirty", False)
+
+
+def test_pack_cache_builds_again_when_the_data_changes(monkeypatch, tmp_path):
+    from cleaner.rules.phrasebook import load_pack
+
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    path = tmp_path / "demo.pack.toml"
+    data = {"extends": "MT301", "language": "it",
+            "entries": [{"find": "make a question", "replace": ["ask a question"], "note": "fare una domanda"}]}
+    a = load_pack(path, data)
+    assert len(list((tmp_path / "packs").glob("*.pickle"))) == 1
+    b = load_pack(path, data)                               # from the cache: an equal, separate object
+    assert b is not a and b.entries[0].find == a.entries[0].find == "make a question"
+    assert b.entries[0].anchors == a.entries[0].anchors
+    assert b.entries[0].pattern.search("Can I make a question?").group() == "make a question"
+    data["entries"][0]["find"] = "do a question"
+    c = load_pack(path, data)                               # changed data: a new entry, not the cached one
+    assert c.entries[0].find == "do a question" and len(list((tmp_path / "packs").glob("*.pickle"))) == 2
+    user = load_pack(path, data, user=True)                 # user packs are never cached
+    assert user.entries[0].find == "do a question" and len(list((tmp_path / "packs").glob("*.pickle"))) == 2
+
+
+def test_pack_cache_keeps_error_reporting_of_bad_patterns(monkeypatch, tmp_path):
+    """A pattern restored from the cache still names its file and entry when it fails to compile."""
+    import pickle
+
+    from cleaner.registry import RulePackError
+    from cleaner.rules.phrasebook import load_pack
+
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    data = {"entries": [{"find": "make a question", "replace": ["ask a question"], "unless_after": "(unclosed"}]}
+    pack = load_pack(tmp_path / "bad.pack.toml", data)       # built-in packs compile lazily
+    restored = pickle.loads(pickle.dumps(pack))
+    with pytest.raises(RulePackError, match=r"bad\.pack\.toml: entry #1 \(find 'make a question'\)"):
+        restored.entries[0].unless_after.search("text")
+
+
+def test_pack_cache_is_only_an_optimisation(monkeypatch, tmp_path):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"built": len(calls)}
+
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    assert packcache.cached(("t",), [1, 2], build) == {"built": 1}
+    assert packcache.cached(("t",), [1, 2], build) == {"built": 1} and len(calls) == 1
+    assert packcache.cached(("t",), [1, 3], build) == {"built": 2}
+    import datetime
+
+    assert packcache.cached(("t",), [datetime.date(2020, 1, 1)], build) == {"built": 3}   # not marshal-able
+    monkeypatch.setenv("MTCLEAN_NO_PACK_CACHE", "1")
+    assert packcache.cached(("t",), [1, 2], build) == {"built": 4}
+    monkeypatch.delenv("MTCLEAN_NO_PACK_CACHE")
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("not a directory")          # unwritable cache: still built
+    assert packcache.cached(("t",), [9], build) == {"built": 5}
 
 
 def test_lexicon_table_round_trip():

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from .base import Context, Rule
@@ -34,8 +35,8 @@ _LONG_START = __import__("re").compile(
     r"|categor|keywords|©|\(c\)|copyright|all\srights|accept|reject|manage|privacy|terms|become|already"
     r"|you\shave|start|try|advert|sponsored|story|article|continue|skip|scroll|supported|partner|presented)")
 _LONG_ANYWHERE = __import__("re").compile(r"cookie|donat|journalism|newsletter|inbox|subscri|your\ssupport")
-_TERMINAL = regex.compile(r"[.!?…:;”\"’')\]]\s*$")
-_WORDS = regex.compile(r"\S+")
+_TERMINAL = _rx(r"[.!?…:;”\"’')\]]\s*$")
+_WORDS = _rx(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import html
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from .base import Context, Rule
@@ -26,7 +27,7 @@ from .base import Context, Rule
 MARKUP_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml", ".xml", ".svg", ".rst",
                    ".tex", ".jsx", ".tsx", ".vue")
 
-_DISCUSSION = regex.compile(
+_DISCUSSION = _rx(
     r"(?i)\b(?:html|xhtml|xml|markup|tags?|elements?|attributes?|entit(?:y|ies)|escaped?|escaping|"
     r"character\s+references?|ampersand|css|javascript|browser|web\s+page\s+source|source\s+code|angle\s+brackets?)\b")
 
@@ -53,7 +54,7 @@ def _discusses_markup(doc, offset: int, cache: dict) -> bool:
 # -- MT402 mojibake ------------------------------------------------------------------------
 
 # a UTF-8 lead byte read as Latin-1/Windows-1252, followed by a continuation byte
-_MOJIBAKE_HINT = regex.compile(
+_MOJIBAKE_HINT = _rx(
     "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039"
     "\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]")
 _CERTAIN_STEPS = {("encode", "sloppy-windows-1252"), ("encode", "windows-1252"), ("encode", "latin-1"),
@@ -124,7 +125,7 @@ def _regions(a: str, b: str, gap: int = 3) -> list[tuple[int, int, str]]:
 
 # -- MT403 HTML entities ---------------------------------------------------------------
 
-_ENTITY = regex.compile(
+_ENTITY = _rx(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
     r"|&(?:amp|nbsp|quot|lt|gt|apos)(?![A-Za-z0-9;])")
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -170,7 +171,7 @@ _BLOCK = ("p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|tbody|thead|blockquote|figure
           "header|footer|aside|nav|hr|dl|dt|dd|pre|main|center|iframe|noscript|form|caption")
 _INLINE = ("span|a|b|i|em|strong|u|s|strike|del|ins|font|sup|sub|small|big|mark|abbr|cite|time|label|img|"
            "picture|source|video|audio|button|input|wbr|code|kbd|var|q|tt|bdi|bdo|data|meta|link")
-_TAG = regex.compile(
+_TAG = _rx(
     rf"<!--.*?-->|</?(?P<name>{_BLOCK}|{_INLINE})(?=[\s/>])(?:\s+[a-zA-Z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*\s*/?>",
     regex.IGNORECASE | regex.DOTALL)
 _BLOCK_NAMES = frozenset(_BLOCK.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"))

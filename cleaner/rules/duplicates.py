@@ -14,6 +14,7 @@ import re
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..document import MASK
 from ..types import Applicability, Finding
@@ -28,8 +29,8 @@ from .spacing import code_line
 _DOUBLE = re.compile(r"(?i)\b([^\W\d_]+)(\s+)(\1)\b")
 _NOT_BEFORE = set("’'-_.@#/&")
 _NOT_AFTER = set("’'-_")
-_PREV_WORDS = regex.compile(r"[\p{L}’']+")
-_SENTENCE_START = regex.compile(r"(?:^|[.!?…][\"”’)\]]*[ \t]+|\n[ \t]*)$")
+_PREV_WORDS = _rx(r"[\p{L}’']+")
+_SENTENCE_START = _rx(r"(?:^|[.!?…][\"”’)\]]*[ \t]+|\n[ \t]*)$")
 
 
 class DuplicatedWord(Rule):
@@ -124,8 +125,8 @@ class DuplicatedWord(Rule):
 
 # where a repeated copy may start: a capital after a space, or glued to the end
 # of the previous copy (a lowercase letter, digit or closing punctuation)
-_COPY_START = regex.compile(r"(?<=[ \t\p{Ll}\p{N}.!?%)])\p{Lu}")
-_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}’'\-]*")
+_COPY_START = _rx(r"(?<=[ \t\p{Ll}\p{N}.!?%)])\p{Lu}")
+_FIRST_WORD = _rx(r"\p{Lu}[\p{L}\p{M}\p{N}’'\-]*")
 _MAX_TEASER = 240
 
 

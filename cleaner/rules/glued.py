@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import data
@@ -23,7 +24,7 @@ from .base import Context, Rule
 # found directly in the text, as whole tokens (a token is a run of
 # letters, marks and digits, joined by ’ ' or - into one: those are never candidates)
 _TOKEN_CHARS = r"[\p{L}\p{M}\p{N}]"
-_CANDIDATE_WORD = regex.compile(
+_CANDIDATE_WORD = _rx(
     rf"(?<!{_TOKEN_CHARS}|{_TOKEN_CHARS}[’'\-])(?:\p{{Lu}}?\p{{Ll}}{{4,}}|\p{{Lu}}{{2,6}}\p{{Ll}}{{2,}})"
     rf"(?!{_TOKEN_CHARS}|[’'\-]{_TOKEN_CHARS})")
 _NOT_PROSE_BEFORE = set("_/\\@#$=<>*`~^|")

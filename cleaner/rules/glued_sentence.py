@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import data
@@ -32,10 +33,10 @@ from .spacing import code_line
 
 # a lowercase letter followed by a capital; the word around it is found in Python
 # (a regex matching the whole word is 6x slower)
-_JOIN = regex.compile(r"\p{Ll}\p{Lu}")
-_LETTERS_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}]*$")
-_LETTERS_AFTER = regex.compile(r"[\p{L}\p{M}\p{N}]*")
-_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_JOIN = _rx(r"\p{Ll}\p{Lu}")
+_LETTERS_BEFORE = _rx(r"[\p{L}\p{M}\p{N}]*$")
+_LETTERS_AFTER = _rx(r"[\p{L}\p{M}\p{N}]*")
+_HUMP = _rx(r"(?<=\p{Ll})(?=\p{Lu})")
 _NOT_PROSE_BEFORE = set("_/\\@#$=<>*`~^|.:+-'’&")
 _NOT_PROSE_AFTER = set("_/\\@=<>*`(~^|[{+-'’&")
 _FUNCTION_LEFT = frozenset("the of in on at to by for from with and or but a an".split())

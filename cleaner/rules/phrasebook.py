@@ -51,12 +51,14 @@ which become entries: ``European Space Agency (ASE)`` → ``(ESA)``.
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..registry import RulePackError
 from ..types import Applicability, Finding
@@ -79,7 +81,7 @@ SCOPES = ("sentence", "paragraph", "document")
 # front of a pattern makes the regex engine ten times slower)
 _LB_WORD = r"\b(?<!['’\-])"
 _LB_OTHER = r"(?<![\w'’\-])"
-_LEADING = regex.compile(r"(?:\(\?(?:<[=!](?:[^()\\]|\\.)*|[aiLmsux-]*:|P<\w+>|<\w+>)|\()*")
+_LEADING = _rx(r"(?:\(\?(?:<[=!](?:[^()\\]|\\.)*|[aiLmsux-]*:|P<\w+>|<\w+>)|\()*")
 
 
 def _left(body: str) -> str:
@@ -92,7 +94,7 @@ def _left(body: str) -> str:
     return _LB_OTHER
 _RB = r"(?:(?<=\w)(?![\w'’]|-\w)|(?<!\w))"
 
-_BACKREF = regex.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)|\(\?P=")
+_BACKREF = _rx(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)|\(\?P=")
 _DEFAULT_CONFIDENCE = {Applicability.SAFE: 0.92, Applicability.UNSAFE: 0.82, Applicability.DISPLAY_ONLY: 0.65}
 
 
@@ -331,8 +333,8 @@ def verb_form(word: str, previous: str = "") -> str:
 
 
 _MODALS = {"to", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "not"}
-_TEMPLATE = regex.compile(r"\{(verb|ing):([^{}]*)\}")
-_WORD = regex.compile(r"[\w’'\-]+")
+_TEMPLATE = _rx(r"\{(verb|ing):([^{}]*)\}")
+_WORD = _rx(r"[\w’'\-]+")
 
 
 def fix_case(matched: str, replacement: str) -> str:
@@ -368,7 +370,7 @@ _MIN_ANCHOR = 3
 _TOO_COMMON = 6.6             # Zipf: "the", "and", "its"... are no use as anchors
 import contextvars
 _KEEP_CASE: contextvars.ContextVar[bool] = contextvars.ContextVar("phrasebook_keep_case", default=False)
-_WORD_CHARS = regex.compile(r"\w")
+_WORD_CHARS = _rx(r"\w")
 
 
 def _sanitize(body: str) -> str:
@@ -578,7 +580,7 @@ class AnchorIndex:
     case-sensitive entries (acronyms) are searched in the original text."""
 
     def __init__(self, entries: list["Entry"]):
-        import re
+        from ..regexcache import compile_std   # persistent: start-up time
 
         self.lower: dict[str, list[tuple[Entry, str]]] = {}
         self.exact: dict[str, list[tuple[Entry, str]]] = {}
@@ -595,8 +597,8 @@ class AnchorIndex:
         self.lower_lengths = sorted({len(a.rstrip("$")) for a in self.lower})
         self.exact_lengths = sorted({len(a.rstrip("$")) for a in self.exact})
         self._memo: dict[int, dict[str, list]] = {}
-        self.lower_re = re.compile(r"\b" + _trie(self.lower)) if self.lower else None
-        self.exact_re = re.compile(r"\b" + _trie(self.exact)) if self.exact else None
+        self.lower_re = compile_std(r"\b" + _cached_trie(self.lower)) if self.lower else None
+        self.exact_re = compile_std(r"\b" + _cached_trie(self.exact)) if self.exact else None
 
     def candidates(self, low: str, text: str) -> list[tuple["Entry", list[int]]]:
         """Entries whose anchors begin a word of ``text`` (``low`` is it in lower
@@ -644,6 +646,14 @@ def _case_ok(text: str, pos: int, anchor: str) -> bool:
     if len(seg) != len(anchor):
         return False
     return all(c == a if a.isupper() else c.lower() == a for c, a in zip(seg, anchor))
+
+
+def _cached_trie(keys) -> str:
+    """:func:`_trie`, through the start-up cache (building it costs milliseconds)."""
+    from ..packcache import cached
+
+    ordered = sorted(keys)
+    return cached(("anchor-trie",), ordered, lambda: _trie(ordered))
 
 
 def _trie(keys) -> str:
@@ -718,6 +728,9 @@ class Pack:
     user: bool = False
     _combined: Any = None
 
+    def __getstate__(self):
+        return {**self.__dict__, "_combined": None}     # the merged regex is rebuilt on use
+
     @property
     def combined(self):
         """The merged alternation of the pack's entries (compiled on first use)."""
@@ -769,7 +782,7 @@ def _compile(source: str, flags: int, path: Path, index: int | None, find: Any, 
     :meth:`Pack.validate` compiles them all, which load_pack does for user packs."""
     # simple case folding: regex's V1 full case folding (ß = ss) makes matching ~5x slower
     return userregex.LazyPattern("(?-f)" + source, flags, where=key,
-                                 on_error=lambda msg: _fail(path, index, find, msg))
+                                 on_error=functools.partial(_fail, path, index, find))
 
 
 def _str_list(value: Any, path: Path, index: int, find: Any, key: str) -> tuple[str, ...]:
@@ -943,7 +956,7 @@ _SUPRANATIONAL = frozenset("European International World Global Royal Transatlan
                            "Inter-American Pan-American Intergovernmental".split())
 
 _MINOR = frozenset("of for the and on in at to de del des du la le di da do dos das von der und".split())
-_ACRONYM_IN_PARENS = regex.compile(r"\((\p{Lu}{3,6})\)")
+_ACRONYM_IN_PARENS = _rx(r"\((\p{Lu}{3,6})\)")
 def _name_before(text: str, pos: int, limit: int = 12) -> list[str]:
     """The words of the capitalised name (with *of*, *for*, *the*...) that ends
     right before ``pos``, read backwards from there."""
@@ -976,8 +989,19 @@ def _initials(words: list[str]) -> str:
 
 
 def load_pack(path: Path, data: dict, *, user: bool = False, is_rule: bool = False) -> Pack:
-    """Validate one pack (or a phrasebook rule file's own entries) and compile it."""
+    """Validate one pack (or a phrasebook rule file's own entries) and compile it.
+    Built-in packs come from the start-up cache (:mod:`cleaner.packcache`) when
+    neither they nor this code changed since they were last parsed."""
     path = Path(path)
+    if user:
+        return _load_pack(path, data, user=user, is_rule=is_rule)
+    from ..packcache import cached
+
+    return cached(("pack", str(path), is_rule), data,
+                  lambda: _load_pack(path, data, user=user, is_rule=is_rule))
+
+
+def _load_pack(path: Path, data: dict, *, user: bool, is_rule: bool) -> Pack:
     if not is_rule:
         unknown = set(data) - PACK_KEYS
         if unknown:

@@ -102,11 +102,18 @@ class PivotLanguage(Rule):
 
     def __init__(self, meta, options=None, data=None, path=None):
         super().__init__(meta, options, data, path)
-        # the built-in phrasebooks, for when MT310 runs without MT301/MT303
-        from ..registry import all_rules, instantiate
+        self._builtin: tuple | None = None
 
-        codes = [c for c, r in all_rules().items() if r.data.get("impl") == "phrasebook"]
-        self._sources = tuple(sorted(instantiate(codes), key=lambda r: r.meta.code)) if codes else ()
+    @property
+    def _sources(self) -> tuple:
+        """The built-in phrasebooks, for when MT310 runs without MT301/MT303 (loaded
+        on first need: a normal run shares the phrasebooks it already has)."""
+        if self._builtin is None:
+            from ..registry import all_rules, instantiate
+
+            codes = [c for c, r in all_rules().items() if r.data.get("impl") == "phrasebook"]
+            self._builtin = tuple(sorted(instantiate(codes), key=lambda r: r.meta.code)) if codes else ()
+        return self._builtin
 
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         opts = self.options

@@ -14,17 +14,18 @@ from functools import lru_cache
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import data
 from . import pronoun_grammar as g
 from .base import Context, Rule
 
-_CAND_CAP = regex.compile(r"(?<![\p{L}\p{N}’'\-])(\p{Lu}[\p{L}\-]*s)[ \t]+(\p{Ll}[\p{Ll}\-]*)(?![’'\p{L}])")
+_CAND_CAP = _rx(r"(?<![\p{L}\p{N}’'\-])(\p{Lu}[\p{L}\-]*s)[ \t]+(\p{Ll}[\p{Ll}\-]*)(?![’'\p{L}])")
 
 
 _PEOPLE_SUFFIX = ("ers", "ors", "ists", "ians", "ants", "ees", "ents")
-_PREV_WORD = regex.compile(r"([\p{L}\p{N}’']+)[ \t]*$")
+_PREV_WORD = _rx(r"([\p{L}\p{N}’']+)[ \t]*$")
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +33,10 @@ def _cand_low():
     # search on the second word (a possessed noun or an organisation): much faster
     # than trying a word-pair pattern at every position
     _, _, possessed, orgs, _, _ = _data()
-    alts = "|".join(sorted((regex.escape(w) for w in possessed | orgs), key=len, reverse=True))
-    return regex.compile(r"(?<=\p{Ll})s[ \t]+(" + alts + r")(?![’'\p{L}\-])")
+    # longest first, then alphabetical: the same source every run (sets iterate in hash
+    # order), so the persistent pattern cache finds it
+    alts = "|".join(sorted((regex.escape(w) for w in possessed | orgs), key=lambda w: (-len(w), w)))
+    return _rx(r"(?<=\p{Ll})s[ \t]+(" + alts + r")(?![’'\p{L}\-])")
 
 
 class _Pair:

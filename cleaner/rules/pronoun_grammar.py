@@ -12,12 +12,13 @@ from functools import lru_cache
 from typing import Sequence
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..document import MASK
 from . import data
 
 # words (with inner apostrophes/hyphens/abbreviation dots), numbers, masked quotes, punctuation
-_TOKEN = regex.compile(
+_TOKEN = _rx(
     r"\p{L}(?:\.\p{L})+\.?"                                   # U.S., e.g.
     r"|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Capt|Lt|Sgt|Rev|Gov|Sen|Rep|No|Mt|Ft|Ave|vs|etc)\.(?=\s)"
     r"|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:[’'\-][\p{L}\p{M}\p{N}]+)*(?:(?<=s)[’'](?![\p{L}]))?"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import pronoun_grammar as g
@@ -355,7 +356,7 @@ class _Evidence:
 _DET_ADVERBS = frozenset({"what", "which", "whose", "such", "much", "more", "less", "most", "all", "both",
                           "either", "neither", "any", "no", "enough", "many", "few"})
 
-_PRON_RE = regex.compile(r"(?<![\p{L}\p{N}’'\-])(he|she|it|they)[ \t]+(?=\p{Ll})")
+_PRON_RE = _rx(r"(?<![\p{L}\p{N}’'\-])(he|she|it|they)[ \t]+(?=\p{Ll})")
 
 
 class ResumptivePronoun(Rule):
@@ -688,7 +689,7 @@ class ResumptivePronoun(Rule):
 
 # -- MT201 ------------------------------------------------------------------------------------
 
-_I_RE = regex.compile(r"(?<=[\p{L}\p{N}][ \t]{1,3})I[ \t]+(am|was|have|had)(?![\p{L}’'])|(?<=[\p{L}\p{N}][ \t]{1,3})I(’m|'m)(?![\p{L}])")
+_I_RE = _rx(r"(?<=[\p{L}\p{N}][ \t]{1,3})I[ \t]+(am|was|have|had)(?![\p{L}’'])|(?<=[\p{L}\p{N}][ \t]{1,3})I(’m|'m)(?![\p{L}])")
 
 _REPL = {"am": ("is", "are"), "’m": ("is", "are"), "'m": ("is", "are"), "was": ("was", "were"),
          "have": ("has", "have"), "had": ("had", "had")}
@@ -746,8 +747,8 @@ class FirstPersonCalque(Rule):
 
 # -- MT203 ------------------------------------------------------------------------------------
 
-_ACC_RE = regex.compile(r"\b([Aa]ccording[ \t]+to)[ \t]+(him|her|them)[ \t]+(?=\p{Lu})")
-_NAME_RUN = regex.compile(
+_ACC_RE = _rx(r"\b([Aa]ccording[ \t]+to)[ \t]+(him|her|them)[ \t]+(?=\p{Lu})")
+_NAME_RUN = _rx(
     r"\p{Lu}[\p{L}\p{M}’'\-]*\.?(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|la|le|du|bin|al)[ \t]+)*\p{Lu}[\p{L}\p{M}’'\-]*\.?)*")
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..document import MASK
 from ..protect import QUOTE
@@ -23,7 +24,7 @@ from .base import Context, Rule
 
 # a word (or a closing bracket or quote) + spaces + one mark; not after protected
 # text, since "see https://example.com ." keeps the link clickable on purpose
-_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]”’\"'])([ \t]+)([,.;:!?])")
+_SPACE_BEFORE = _rx(r"(?<=[\p{L}\p{M}\p{N}%)\]”’\"'])([ \t]+)([,.;:!?])")
 _CLOSERS = "”’\""
 _OPEN_FOR = {"“": "”", "‘": "’", '"': '"', "‟": "”"}
 
@@ -230,20 +231,20 @@ def _line_is_marker(text: str, ws_start: int) -> bool:
 
 # word + mark + word, with no space: war.The, said,adding, however;the, Note:This,
 # what?The, said.”The / said,”he, said,“We
-_MISSING_AFTER = regex.compile(
+_MISSING_AFTER = _rx(
     r"(?<=[\p{L}\p{M}\p{N}%)\]])([.,;:!?])(?=[\p{L}])"
     r"|(?<=[.,;:!?…" + MASK + r"])(”)(?=\p{L})"
     r"|(?<=[\p{Ll},:;])(“)(?=[\p{L}" + MASK + r"])"
 )
-_RUN = regex.compile(r"\S+")
-_JOINT = regex.compile(r"(?<=[\p{L}\p{M}\p{N}%)\]])[.,;:!?](?=[\p{L}\p{M}\p{N}])")
+_RUN = _rx(r"\S+")
+_JOINT = _rx(r"(?<=[\p{L}\p{M}\p{N}%)\]])[.,;:!?](?=[\p{L}\p{M}\p{N}])")
 _CODE_CHARS = set("{}=<>/\\_@#$&|*^~`+")
-_WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+$")
-_WORD_AFTER = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
+_WORD_BEFORE = _rx(r"[\p{L}\p{M}\p{N}'’]+$")
+_WORD_AFTER = _rx(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
 # A bare year is left out on purpose: "in 1973.In February" is far more often a
 # paragraph break lost by a text dump than scraping damage an editor must fix
 # (it was 243 of 428 findings on 6 million words of clean prose).
-_LEFT_SHAPE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]+|\d+(?:s|st|nd|rd|th)|\d{1,3}(?:,\d{3})+")
+_LEFT_SHAPE = _rx(r"[\p{L}\p{M}][\p{L}\p{M}'’]+|\d+(?:s|st|nd|rd|th)|\d{1,3}(?:,\d{3})+")
 _NAMESPACES = frozenset("category file image template user talk wikipedia help portal special "
                         "module draft media mediawiki project".split())
 _TLDS = frozenset("com org net gov edu io co uk de fr it es ru eu info biz ly me tv us ca au ua "
@@ -379,10 +380,10 @@ class MissingSpaceAfterPunctuation(Rule):
 # -- MT105 repeated spaces ------------------------------------------------------------------
 
 # two or more spaces between two words (or after a comma/semicolon) on one line
-_REPEATED = regex.compile(r"(?<=[\p{L}\p{M}\p{N},;%)\]”’])( {2,})(?=[\p{L}\p{N}(“‘])")
-_RUNS = regex.compile(r"\S {2,}\S|\t")
-_LIST_MARKER = regex.compile(r"[ \t]*(?:\(?[\p{L}\p{N}]{1,3}[.)]|[*•·-])[ \t]+$")
-_PADDED_NUMBER = regex.compile(r"\d\b(?![.,]\d)")
+_REPEATED = _rx(r"(?<=[\p{L}\p{M}\p{N},;%)\]”’])( {2,})(?=[\p{L}\p{N}(“‘])")
+_RUNS = _rx(r"\S {2,}\S|\t")
+_LIST_MARKER = _rx(r"[ \t]*(?:\(?[\p{L}\p{N}]{1,3}[.)]|[*•·-])[ \t]+$")
+_PADDED_NUMBER = _rx(r"\d\b(?![.,]\d)")
 
 
 class RepeatedSpaces(Rule):

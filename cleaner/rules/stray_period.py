@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Iterable
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
 
-_PATTERN = regex.compile(r"(?<=[\p{L}\p{N}\)\]%])\.([ \t]+)(\p{Ll}[\p{L}’'\-]*)")
-_WORD_BEFORE = regex.compile(r"[\p{L}\p{N}.&]+$")
+_PATTERN = _rx(r"(?<=[\p{L}\p{N}\)\]%])\.([ \t]+)(\p{Ll}[\p{L}’'\-]*)")
+_WORD_BEFORE = _rx(r"[\p{L}\p{N}.&]+$")
 # next words that may legitimately begin a sentence whose capital was lost
 _SENTENCE_STARTERS = frozenset(
     "he she it they we i you the a an this that these those there here then so but and "

@@ -50,7 +50,17 @@ class LazyPattern:
         return c
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):          # pickle and copy probe dunders on bare instances
+            raise AttributeError(name)
         return getattr(self.validate(), name)
+
+    # pickled as its source (the start-up cache of parsed packs): compiled again on first use
+    def __getstate__(self):
+        return (self.source, self.flags, self.where, self.on_error)
+
+    def __setstate__(self, state) -> None:
+        self.source, self.flags, self.where, self.on_error = state
+        self._compiled = None
 
 
 def finditer(pattern: "regex.Pattern", text: str, pos: int = 0, endpos: int | None = None):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
-_FIRST = regex.compile(r"(?<![\p{L}\p{N}’'])(?:I|me|my|mine|myself|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll)(?![\p{L}\p{N}])")
-_FIRST_PLURAL = regex.compile(r"(?<![\p{L}\p{N}’'])(?:[Ww]e|us|[Oo]ur|ours|ourselves)(?![\p{L}\p{N}’'])")
-_WORD = regex.compile(r"\p{L}+")
+_FIRST = _rx(r"(?<![\p{L}\p{N}’'])(?:I|me|my|mine|myself|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll)(?![\p{L}\p{N}])")
+_FIRST_PLURAL = _rx(r"(?<![\p{L}\p{N}’'])(?:[Ww]e|us|[Oo]ur|ours|ourselves)(?![\p{L}\p{N}’'])")
+_WORD = _rx(r"\p{L}+")
 
 
 @dataclass(frozen=True, slots=True)
