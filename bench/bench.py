@@ -213,7 +213,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--mtclean", help="mtclean executable (default: the one beside this Python)")
     ap.add_argument("--codespell", help="codespell executable (default: the one beside this Python)")
+    ap.add_argument("--user-cache", action="store_true",
+                    help="use the user's mtclean cache as it is (default: a new cache directory, filled by the "
+                         "warm-up run, as on a machine where mtclean has run once)")
     args = ap.parse_args(argv)
+    # both tools as installed: bytecode compiled once (a checkout run with PYTHONDONTWRITEBYTECODE
+    # would recompile every module on every run)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not args.user_cache:
+        import atexit
+
+        os.environ["MTCLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="mtclean-bench-cache-")
+        atexit.register(shutil.rmtree, os.environ["MTCLEAN_CACHE_DIR"], True)
 
     if not args.source.exists():
         sys.exit(f"bench: {args.source}: no such file (pass --source)")

@@ -231,7 +231,8 @@ def test_protection_contains_and_mask():
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-_URL_ALPHABET = st.sampled_from(list("abc.:/-_?=()\"“” \n\t\u00a0") + ["www.", "http://", ".com", ".org", "https://"])
+_URL_ALPHABET = st.sampled_from(list("abcwW.:/-_?=()\"“” \n\t\u00a0éſ\u212a") +
+                                ["www.", "WWW.", "wWw.", "http://", ".com", ".COM", ".Org", ".io", ".info", "https://"])
 
 
 @given(st.lists(_URL_ALPHABET, max_size=40).map("".join))
