@@ -18,27 +18,32 @@ reported on evidence:
 """
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from typing import Iterable
 
-import regex
 from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
 from .duplicates import teaser_positions
+from .glued import DocTokens
 from .spacing import code_line
 
-# a lowercase letter followed by a capital; the word around it is found in Python
-# (a regex matching the whole word is 6x slower)
-_JOIN = _rx(r"\p{Ll}\p{Lu}")
+# a capital after a lowercase letter; the word around it is found in Python (a regex
+# matching the whole word is 6x slower).  Scanning for the capital and looking back
+# is 3x faster than scanning for the pair ``\p{Ll}\p{Lu}`` (lowercase letters are
+# everywhere, capitals are not), and finds the same joins: a letter is never both.
+_JOIN = _rx(r"(?<=\p{Ll})\p{Lu}")
+# the same in a text whose letters are all ASCII (3x faster again)
+_JOIN_ASCII = _rx(r"(?<=[a-z])[A-Z]")
 _LETTERS_BEFORE = _rx(r"[\p{L}\p{M}\p{N}]*$")
 _LETTERS_AFTER = _rx(r"[\p{L}\p{M}\p{N}]*")
 _HUMP = _rx(r"(?<=\p{Ll})(?=\p{Lu})")
 _NOT_PROSE_BEFORE = set("_/\\@#$=<>*`~^|.:+-'’&")
 _NOT_PROSE_AFTER = set("_/\\@=<>*`(~^|[{+-'’&")
+_ACRONYM = _rx(r"\p{Lu}{2,6}")                      # (regex.fullmatch would compile them per process)
+_CAPITALISED = _rx(r"\p{Lu}[\p{Ll}\p{M}]+")
 _FUNCTION_LEFT = frozenset("the of in on at to by for from with and or but a an".split())
 
 
@@ -62,20 +67,26 @@ def _accepted(word: str, accept: frozenset[str], user: frozenset[str]) -> bool:
 class GluedSentence(Rule):
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         text = doc.masked
+        # (masking only replaces characters by MASK: an ASCII text has ASCII letters only)
+        join = _JOIN_ASCII if doc.text.isascii() else _JOIN
+        first = join.search(text)
+        if first is None:
+            return                                        # most documents: nothing to set up
         n = len(text)
         accept, name_prefixes, low_prefixes, code_prefixes, starters, particles, tech_suffixes = _vocab()
-        user = frozenset(w.lower() for w in ctx.accept) | ctx.accept
+        user = None
         lex = ctx.lexicon
         opts = self.options
         min_zipf = opts.get("min_zipf", 3.0)
         long_zipf = opts.get("long_zipf", 3.5)
-        counts: Counter[str] | None = None
+        names = None
         teasers = None
         done = -1
-        for j in _JOIN.finditer(text):
-            if j.start() < done:
+        for j in join.finditer(text, first.start()):    # (it looks behind `pos`)
+            low = j.start() - 1                           # the lowercase letter
+            if low < done:
                 continue
-            s = _LETTERS_BEFORE.search(text, max(0, j.start() - 60), j.start() + 1).start()
+            s = _LETTERS_BEFORE.search(text, max(0, low - 60), low + 1).start()
             e = _LETTERS_AFTER.match(text, j.end()).end()
             done = e
             word = text[s:e]
@@ -92,17 +103,18 @@ class GluedSentence(Rule):
                 continue                                  # GlaxoSmithKline, getElementById
             i = humps[0]
             left, right = word[:i], word[i:]
+            if user is None:
+                user = frozenset(w.lower() for w in ctx.accept) | ctx.accept
             if _accepted(word, accept, user) or lex.zipf(word) > 0 or lex.zipf(word.rstrip("s")) > 0:
                 continue
             if left in name_prefixes or left.lower() in low_prefixes:
                 continue                                  # McKinsey, DeSantis, iPhone, macOS
-            if counts is None:
-                counts = doc.token_counts
-                names = doc.standalone_names
-            if counts[word] > 1:
+            if names is None:                             # `in`: doc.standalone_names
+                names = DocTokens(doc)
+            if names.count(word) > 1:                     # doc.token_counts[word]
                 continue                                  # a name the document repeats
             # the right half: a capitalised word (or the pronoun I), or an acronym
-            if regex.fullmatch(r"\p{Lu}{2,6}", right):
+            if _ACRONYM.fullmatch(right):
                 # newsEU leaders: a common lowercase word, then an acronym the document
                 # uses on its own or a very common one; never OS/TV/ID... (webOS, fireTV)
                 if (left[0].islower() and len(left) >= 4 and lex.zipf(left) >= long_zipf
@@ -117,7 +129,7 @@ class GluedSentence(Rule):
                         yield self.finding(s, e, f"“{word}”: “{left}” and “{right}” run together",
                                            fix=fix, confidence=0.75)
                 continue
-            if not (regex.fullmatch(r"\p{Lu}[\p{Ll}\p{M}]+", right) or right in ("I", "A")):
+            if not (_CAPITALISED.fullmatch(right) or right in ("I", "A")):
                 continue                                  # SpaceX, RepresentUS, macOSX
             starter = right in starters
             zr = lex.zipf(right)
