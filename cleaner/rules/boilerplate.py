@@ -21,7 +21,7 @@ from ..regexcache import compile as _rx  # persistent compiled-pattern cache (st
 
 from ..types import Applicability, Finding
 from .base import Context, Rule
-from .phrasebook import Entry, Pack, load_pack, _inside
+from .phrasebook import Entry, Pack, load_pack, _inside, literal_needs, merged_alternation, safe_text
 
 # Every built-in pattern that can match a line of more than 160 characters starts
 # with one of the first words below or contains one of the others (cookie notices,
@@ -36,6 +36,13 @@ _LONG_START = __import__("re").compile(
     r"|you\shave|start|try|advert|sponsored|story|article|continue|skip|scroll|supported|partner|presented)")
 _LONG_ANYWHERE = __import__("re").compile(r"cookie|donat|journalism|newsletter|inbox|subscri|your\ssupport")
 _TERMINAL = _rx(r"[.!?…:;”\"’')\]]\s*$")
+# Entries that may start anywhere in a line (``[^\n]{0,200}\b(?:we\s+use\s+cookies...``)
+# cost most of a pack's merged alternation: the regex tries each of them at every
+# character.  Once a rule has classified this many lines (a batch, not one page: the
+# split costs parsing), each pack's alternation is split in two, and those entries run
+# only on lines holding a literal string of each group that they need.
+_SPLIT_AFTER = 64
+_FLOATING = ("[^\\n]", "(?=")
 _WORDS = _rx(r"\S+")
 
 
@@ -110,6 +117,8 @@ class BoilerplateLines(Rule):
         self.builtin_only = not any(p.user for p in self.packs)
         self.max_length = int(self.options.get("max_line_length", 600))
         self.caption_words = int(self.options.get("caption_max_words", 40))
+        self._lines = 0
+        self._splits: dict[int, tuple | None] = {}
 
     @property
     def entries(self) -> list[Entry]:
@@ -123,13 +132,33 @@ class BoilerplateLines(Rule):
             low = line.lower()
             if not (_LONG_START.match(low) or _LONG_ANYWHERE.search(low)):
                 return None                  # a paragraph of prose: no long pattern can match
+        self._lines += 1
         for pack in self.packs:
-            if pack.combined is None or pack.runner.fullmatch(pack.combined, line) is None:
+            if pack.combined is None or not self._may_match(pack, line):
                 continue
             for entry in pack.entries:
                 if pack.runner.fullmatch(entry.pattern, line) is not None:
                     return entry
         return None
+
+    def _may_match(self, pack: Pack, line: str) -> bool:
+        """Whether an entry of ``pack`` matches the whole line (its merged alternation
+        does), testing the entries that may start anywhere only when they can."""
+        split = self._splits.get(id(pack), False)
+        if split is False:
+            if self._lines < _SPLIT_AFTER or pack.user:
+                return pack.runner.fullmatch(pack.combined, line) is not None
+            split = self._splits[id(pack)] = _split(pack)
+        if split is None:
+            return pack.runner.fullmatch(pack.combined, line) is not None
+        anchored, floating, needs = split
+        if anchored is not None and pack.runner.fullmatch(anchored, line) is not None:
+            return True
+        if safe_text(line):
+            low = line.lower()
+            if not any(all(any(s in low for s in group) for group in groups) for groups in needs):
+                return False             # no floating entry has all it needs here
+        return pack.runner.fullmatch(floating, line) is not None
 
     def check(self, doc, ctx: Context) -> Iterable[Finding]:
         text = doc.text
@@ -164,6 +193,20 @@ class BoilerplateLines(Rule):
             msg = f"scraping leftover ({label}): “{_short(line.text)}”"
             yield self.finding(line.start, line.end, msg, fix=fix,
                                confidence=0.75 if label == "caption" else 0.9)
+
+
+def _split(pack: Pack) -> tuple | None:
+    """(merged alternation of the entries anchored at the line start or None, that
+    of the floating ones, the literal needs of each floating one); None when no
+    entry floats or one's needs cannot be read (the pack's alternation is used)."""
+    floating = [e for e in pack.entries if e.body.startswith(_FLOATING)]
+    if not floating:
+        return None
+    needs = [literal_needs(e) for e in floating]
+    if any(not n for n in needs):
+        return None
+    anchored = [e for e in pack.entries if e not in floating]
+    return (merged_alternation(anchored) if anchored else None, merged_alternation(floating), needs)
 
 
 def _short(s: str, n: int = 60) -> str:
