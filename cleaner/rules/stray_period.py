@@ -5,13 +5,20 @@ from typing import Iterable
 
 import regex
 from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
+from ..regexcache import compile_std as _rx_std
 
 from ..types import Applicability, Finding
 from . import data
 from .base import Context, Rule
 
 _PATTERN = _rx(r"(?<=[\p{L}\p{N}\)\]%])\.([ \t]+)(\p{Ll}[\p{L}’'\-]*)")
-_WORD_BEFORE = _rx(r"[\p{L}\p{N}.&]+$")
+# _PATTERN starts a match at every character; its matches start at a period
+# followed by spaces and what may be a lower-case letter (any character beyond
+# ASCII may be one: the regex module's Unicode tables are newer than Python's)
+_PERIOD_BEFORE_LOWER = _rx_std(r"\.(?=[ \t]+[a-z\x80-\U0010ffff])")
+# (?r): searched from the end, the same match as a forward search, without a try
+# at every character of the window
+_WORD_BEFORE = _rx(r"(?r)[\p{L}\p{N}.&]+$")
 # next words that may legitimately begin a sentence whose capital was lost
 _SENTENCE_STARTERS = frozenset(
     "he she it they we i you the a an this that these those there here then so but and "
@@ -24,7 +31,10 @@ class StrayPeriod(Rule):
         text = doc.masked
         abbrevs = data.word_set("abbreviations", "abbreviations")
         comma_words = data.word_set("clause_openers", "comma")
-        for m in _PATTERN.finditer(text):
+        for hit in _PERIOD_BEFORE_LOWER.finditer(text):
+            m = _PATTERN.match(text, hit.start())
+            if m is None:
+                continue
             dot = m.start()
             nxt = m.group(2)
             if any(c.isupper() for c in nxt[1:]):          # eBay, iPhone
