@@ -124,6 +124,9 @@ class BoilerplateLines(Rule):
     def entries(self) -> list[Entry]:
         return [e for p in self.packs for e in p.entries]
 
+    def __getstate__(self):
+        return {**self.__dict__, "_splits": {}}      # keyed by ids of packs: rebuilt
+
     def classify(self, line: str) -> Entry | None:
         """The first entry whose pattern matches the whole (stripped) line."""
         if len(line) > self.max_length:

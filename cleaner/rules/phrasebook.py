@@ -1693,6 +1693,10 @@ class Phrasebook(Rule):
     def entries(self) -> list[Entry]:
         return [e for p in self.packs for e in p.entries]
 
+    def __getstate__(self):
+        # (batch workers) the index, plans and their keys (ids of entries) are rebuilt
+        return {**self.__dict__, "_anchors": None, "_pack_of": {}, "_plans": {}, "_uses": {}}
+
     # -- matching --------------------------------------------------------------------------
     def hits(self, doc, ctx: Context) -> list[Hit]:
         """Every confirmed match in ``doc`` (cached per document in ``ctx.facts``)."""
