@@ -270,6 +270,10 @@ def test_rules_pickle_after_use(books):
         else:
             assert before and isinstance(copy, boilerplate.BoilerplateLines)
     assert list(books["MT301"].check(doc, _ctx(books["MT301"])))
+    index = pb.AnchorIndex(books["MT301"].entries)            # warm memos, then pickled alone
+    found = [(e.find, p) for e, p in index.candidates(text.lower(), text)]
+    again = pickle.loads(pickle.dumps(index))
+    assert [(e.find, p) for e, p in again.candidates(text.lower(), text)] == found and len(found) == 2
 
 
 def _ctx(rule):

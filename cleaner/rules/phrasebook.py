@@ -624,6 +624,9 @@ class AnchorIndex:
                            if caps else None)
         self._words: dict[str, tuple] = {}     # whole word of the text -> its pairs (memo)
 
+    def __getstate__(self):
+        return {**self.__dict__, "_memo": {}, "_words": {}}     # (memos keyed by ids)
+
     def candidates(self, low: str, text: str, scan: "Scan | None" = None) -> list[tuple["Entry", list[int]]]:
         """Entries whose anchors begin a word of ``text`` (``low`` is it in lower
         case), with those positions.  ``scan``: the document's :class:`Scan`, when
