@@ -46,6 +46,9 @@ TRAPS = [
     "Łódź has a long history hereŁódź has a long history here, they say.",
     "“Tom Brady accepts need to rest more”Tom Brady accepts need to rest more",
     "Short oneShort one. ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP.",
+    ("Officials said on Monday that the long awaited plan for the northern railway line would be put to a "
+     "vote in the regional assembly before the summer recess, despite objections from farmers and two of "
+     "the smaller parties in tow") * 2 + ".",                               # a teaser of 225 characters
     "troops . draw , losing ; however :the end !and ? yes\t.\t, x  ,y",
     "war.The said,adding however;the Note:This what?The said.”The said,”he said,“We x.Ωmega",
     "the  report, and  (1)  You.  Next  sentence  here;  ok\u00a0 x  “quote”  y",
@@ -163,6 +166,20 @@ def test_case_partners_are_all_the_characters_lowered_into_latin1():
     beyond = {chr(c) for c in range(0x100, 0x110000) if _sre.unicode_tolower(c) < 0x100}
     assert beyond == set(dup._CASE_PARTNERS)
     assert all(_sre.unicode_tolower(c) < 0x100 for c in range(0x100))
+
+
+def test_double_table_classes_as_re_does():
+    import re
+
+    for c in range(256):
+        ch = chr(c)
+        b = dup._DOUBLE_TABLE[c]
+        if re.match(r"[^\W\d_]", ch):
+            assert b == ord(ch.lower()) and re.match(dup._RUN, bytes([b])), ch
+        elif re.match(r"\w", ch):
+            assert b == ord("0"), ch
+        else:
+            assert not re.match(dup._WORD, bytes([b])), ch
 
 
 def test_reverse_word_before_searches_match_forward_ones():

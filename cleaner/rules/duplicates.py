@@ -48,8 +48,8 @@ class DuplicatedWord(Rule):
             found = []
             for q in starts:
                 m = _DOUBLE.match(text, q)
-                finding = m and self._judge(m, text, ctx, vocab)
-                if finding:
+                finding = self._judge(m, text, ctx, vocab) if m else None
+                if finding is not None:
                     if _swallowed(text, q):
                         break                               # "in in in": as finditer pairs them
                     found.append(finding)
@@ -165,10 +165,10 @@ def _double_table() -> tuple[bytes, bytes, bytes]:
     letters = bytearray()
     for c in range(256):
         ch = chr(c)
-        if re.match(r"[^\W\d_]", ch):
+        if ch.isalnum() and not ch.isdecimal():     # [^\W\d_] (as re defines it)
             table[c] = ord(ch.lower())
             letters.append(ord(ch.lower()))
-        elif re.match(r"\w", ch):
+        elif ch.isalnum() or ch == "_":             # \w
             table[c] = ord("0")
         else:
             table[c] = 2 if ch in _NOT_BEFORE or c == 0 else ord(" ")    # (\x00: protected)
