@@ -1650,14 +1650,23 @@ def _load_pack(path: Path, data: dict, *, user: bool, is_rule: bool) -> Pack:
 
 def merged_alternation(entries: list[Entry]):
     """All entries as one alternation (Vale's substitution compiler: longest first,
-    inner groups non-capturing), for classifying short strings such as lines."""
-    ordered = sorted(entries, key=lambda e: len(e.body), reverse=True)
+    inner groups non-capturing), for classifying short strings such as lines.  The
+    source is built through the start-up cache (rewriting the groups costs ms)."""
+    from ..packcache import cached
+
+    bodies = [(e.body, e.case_sensitive) for e in entries]
+    source = cached(("merged-alternation",), bodies, lambda: _merged_source(bodies))
+    return userregex.compile_user_regex(source, where="pack")
+
+
+def _merged_source(bodies: list[tuple[str, bool]]) -> str:
+    ordered = sorted(bodies, key=lambda b: len(b[0]), reverse=True)
     groups: dict[str, list[str]] = {}
-    for e in ordered:
-        flag = "(?-i:" if e.case_sensitive else "(?i:"
-        groups.setdefault(_left(e.body), []).append(flag + neutralize_groups(e.body) + ")")
+    for body, case_sensitive in ordered:
+        flag = "(?-i:" if case_sensitive else "(?i:"
+        groups.setdefault(_left(body), []).append(flag + neutralize_groups(body) + ")")
     source = "|".join(left + "(?:" + "|".join(parts) + ")" for left, parts in groups.items())
-    return userregex.compile_user_regex("(?-f)" + f"(?:{source})" + _RB, where="pack")
+    return "(?-f)" + f"(?:{source})" + _RB
 
 
 # -- the rule ------------------------------------------------------------------------------
