@@ -30,27 +30,14 @@ _TOKEN = _rx(
 
 class Tok:
     """One token of the masked text: ``kind`` is "w" word, "n" number, "q" quoted
-    speech, "p" punctuation; ``low`` and ``cap`` are precomputed."""
+    speech, "p" punctuation; ``low`` and ``cap`` are precomputed.  A token carries no
+    offset: one object stands for every occurrence of its text (see :func:`tokenize`),
+    so compare tokens by their index in a list, never by identity."""
 
-    __slots__ = ("start", "end", "text", "kind", "low", "cap")
+    __slots__ = ("text", "kind", "low", "cap")
 
-    def __init__(self, start: int, end: int, text: str, kind: str):
-        self.start = start
-        self.end = end
-        self.text = text
-        self.kind = kind
-        self.low = text.lower()
-        self.cap = kind == "w" and text[:1].isupper()
-
-    def __repr__(self) -> str:
-        return f"Tok({self.text!r})"
-
-
-def tokenize(text: str, start: int, end: int) -> list[Tok]:
-    out = []
-    for m in _TOKEN.finditer(text, start, end):
-        s = m.group()
-        c = s[0]
+    def __init__(self, text: str):
+        c = text[0]
         if c == MASK:
             kind = "q"
         elif c.isalpha():
@@ -59,8 +46,113 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             kind = "n"
         else:
             kind = "p"
-        out.append(Tok(m.start(), m.end(), s, kind))
+        self.text = text
+        self.kind = kind
+        self.low = text.lower()
+        self.cap = kind == "w" and c.isupper()
+
+    def __repr__(self) -> str:
+        return f"Tok({self.text!r})"
+
+
+class _TokMemo(dict):
+    """Token text -> Tok, built on first sight (bounded: cleared when large)."""
+
+    def __missing__(self, text: str) -> Tok:
+        if len(self) >= 50_000:
+            self.clear()
+        t = self[text] = Tok(text)
+        return t
+
+
+_TOKS = _TokMemo()
+
+
+def tokenize(text: str, start: int, end: int) -> list[Tok]:
+    """The tokens of ``text[start:end]``.  All at C level (the regex, then one memo
+    lookup per token): the pronoun rules tokenize windows around every candidate.
+    Plain ASCII words between spaces are the tokens as they are (the pattern takes a
+    run of letters whole), which saves the regex for about half the windows."""
+    part = text[start:end]
+    if part.isascii():
+        words = part.split(" ")
+        if "".join(words).isalpha():
+            return list(map(_TOKS.__getitem__, filter(None, words)))
+    return list(map(_TOKS.__getitem__, _TOKEN.findall(text, start, end)))
+
+
+# -- partial windows --------------------------------------------------------------------------
+# The regex costs ~0.5 µs a token, so the pronoun rules first tokenize only the ends of
+# the windows next to a pronoun.  The tokens left out are stood for by EDGE: reading any
+# attribute of it raises Short, and the caller starts again on the whole windows.  The
+# rules read their token lists only through token attributes (an index is compared with
+# the length only to read the token at it), so a run that never raises Short saw exactly
+# what a run on the whole windows would have seen.
+#
+# A part of a window is cut just after a space: no token holds a space (nor looks past
+# one) and every other character starts a token, so tokenizing the part gives exactly
+# the first (or last) tokens of the whole window.
+
+class Short(Exception):
+    """A partial window was too short for the question asked."""
+
+
+class _Edge:
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        raise Short(name)
+
+    def __repr__(self) -> str:
+        return "EDGE"
+
+
+EDGE = _Edge()
+
+
+def tokenize_head(text: str, start: int, end: int, chars: int) -> list[Tok]:
+    """The tokens of the first ``chars`` or so characters of ``text[start:end]``, then
+    EDGE (the whole window when it is short)."""
+    if end - start > chars:
+        sp = text.find(" ", start + chars, end)
+        if sp >= 0:
+            out = tokenize(text, start, sp + 1)
+            out.append(EDGE)
+            return out
+    return tokenize(text, start, end)
+
+
+def first_tokens(text: str, start: int, end: int) -> list[Tok]:
+    """The first two tokens of ``text[start:end]`` (fewer when there are fewer), then
+    EDGE when more may follow.  Plain ASCII words followed by a space are tokens as they
+    are (the pattern takes a run of letters whole), so the regex runs only for the rest."""
+    out = []
+    i = start
+    while len(out) < 2:
+        while i < end and text[i] == " ":
+            i += 1
+        j = text.find(" ", i, end)
+        w = text[i:j]
+        if j < 0 or not (w.isascii() and w.isalpha()):
+            # (exact: `i` is the start or follows a blank)
+            return out + tokenize_head(text, i, end, 12) if i < end else out
+        out.append(_TOKS[w])
+        i = j + 1
+    out.append(EDGE)
     return out
+
+
+def tokenize_tail(text: str, start: int, end: int, chars: int, min_tokens: int = 3) -> list[Tok]:
+    """EDGE, then the tokens of the last ``chars`` or so characters of ``text[start:end]``
+    (the whole window when it is short or the tail has fewer than ``min_tokens`` tokens)."""
+    if end - start > chars:
+        sp = text.find(" ", end - chars, end)
+        if sp >= 0:
+            out = tokenize(text, sp + 1, end)
+            if len(out) >= min_tokens:
+                out.insert(0, EDGE)
+                return out
+    return tokenize(text, start, end)
 
 
 class _Sets:

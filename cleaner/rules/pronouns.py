@@ -10,16 +10,27 @@
 Every rule reads ``doc.masked``; quoted speech is opaque to them.  The shallow
 grammar they share (closed word classes, noun-phrase walk, verb group) is in
 :mod:`cleaner.rules.pronoun_grammar`.
+
+Speed (MT202 sees a pronoun every ~500 characters): a plain scan finds the pronouns
+and a prefilter on the word before drops most; the rest is first tested on the few
+tokens next to the pronoun (`pronoun_grammar.EDGE` stands for those left out and
+makes the test start again on the whole windows when read), with the sentence bounds
+looked for near the pronoun rather than the document's sentence list built; results
+are memoised by window text for the second check of a fixed document.  Everything
+gives the same findings as the plain loop (tests/test_speed_pronouns.py).
 """
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import regex
 from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
+from ..regexcache import compile_std as _rx_std
 
+from ..document import _ABBREV_END, _SENT_END, MASK
 from ..types import Applicability, Finding
 from . import pronoun_grammar as g
 from .base import Context, Rule
@@ -30,17 +41,142 @@ from .voice import voice
 # -- shared helpers --------------------------------------------------------------------------
 
 def _sentence(doc, ctx: Context, pos: int) -> tuple[int, int]:
-    starts = ctx.facts.get("pron.starts")
+    """The sentence around ``pos``: the last of ``doc.sentences`` that starts at or
+    before it."""
+    facts = ctx.facts
+    starts = facts.get("pron.starts")
     if starts is None:
         sents = doc.sentences
         starts = [s for s, _ in sents]
-        ctx.facts["pron.starts"] = starts
-        ctx.facts["pron.sents"] = sents
-    sents = ctx.facts["pron.sents"]
+        facts["pron.starts"] = starts
+        facts["pron.sents"] = sents
+    sents = facts["pron.sents"]
     i = bisect.bisect_right(starts, pos) - 1
     if i < 0:
         return 0, len(doc.masked)
     return sents[i]
+
+
+def _paragraph(doc, ctx: Context, pos: int):
+    """(lo, hi) of the paragraph around ``pos`` (a letter or digit) for `_window_start`
+    and `_window_end`, or None: ask ``doc.sentences`` (when they are built already)."""
+    facts = ctx.facts
+    if "pron.starts" in facts or "sentences" in doc.__dict__:
+        return None
+    paras = facts.get("pron.paras")
+    if paras is None:
+        paras = facts["pron.paras"] = (doc.paragraphs, [lo for lo, _ in doc.paragraphs])
+    k = bisect.bisect_right(paras[1], pos) - 1
+    if k >= 0 and pos < paras[0][k][1] and not doc.masked[pos].isspace():
+        return paras[0][k]
+    return None
+
+
+def _window_lo(doc, ctx: Context, pos: int, limit: int) -> int:
+    """``max(s0, limit)`` for the sentence ``(s0, s1)`` around ``pos`` (a letter or digit).
+    Unless the document's sentences are built already, only the sentence boundaries
+    between ``limit`` and ``pos`` are looked for: the document's sentences cost ~12 ms
+    a MB (tests/test_speed_pronouns.py checks that the two agree)."""
+    para = _paragraph(doc, ctx, pos)
+    if para is None:
+        return max(_sentence(doc, ctx, pos)[0], limit)
+    return _window_start(doc.masked, para[0], para[1], pos, limit)
+
+
+def _window_hi(doc, ctx: Context, pos: int, limit: int) -> int:
+    """``min(s1, limit)`` for the sentence ``(s0, s1)`` around ``pos``, like `_window_lo`."""
+    para = _paragraph(doc, ctx, pos)
+    if para is None:
+        return min(_sentence(doc, ctx, pos)[1], limit)
+    return _window_end(doc.masked, para[0], para[1], pos, limit)
+
+
+# `Document.sentences` cuts a paragraph ``lo:hi`` at the end of each _SENT_END match
+# (scanning from ``lo``) that is not an abbreviation's period, and strips the pieces.
+# A match is a lone newline or a run of .!?… with closing quotes or brackets: it starts
+# where its run starts (a run that does not match from its start matches nowhere) and
+# holds no blank, so a scan from just after a blank finds the same matches after it.
+
+
+def _boundary_ok(text: str, lo: int, m) -> bool:
+    end = m.end()
+    return m.group() == "\n" or not _ABBREV_END.search(text, max(lo, end - 6), end)
+
+
+_ENDER_BACK = _rx(r"(?r)[.!?…\n]")     # the last ender in a range
+_ENDER = _rx_std(r"[.!?…\n]")
+
+
+def _last_boundary(text: str, lo: int, hi: int, floor: int, pos: int) -> int:
+    """The end of the last sentence boundary in ``floor:pos`` (``floor`` is ``lo`` or
+    just after a blank), or -1."""
+    while True:
+        e = _ENDER_BACK.search(text, floor, pos)
+        if e is None:
+            return -1
+        c = e.start()
+        if text[c] == "\n":
+            return c + 1
+        while c > floor and text[c - 1] in ".!?…":
+            c -= 1                      # the start of the run
+        m = _SENT_END.match(text, c, hi)
+        if m is not None and _boundary_ok(text, lo, m):
+            return m.end()
+        pos = c
+
+
+def _first_boundary(text: str, lo: int, hi: int, pos: int, ceil: int) -> int:
+    """The end of the first sentence boundary after ``pos`` (a letter or digit, or a
+    blank) whose run starts before ``ceil``, or -1."""
+    while True:
+        e = _ENDER.search(text, pos, ceil)
+        if e is None:
+            return -1
+        c = e.start()
+        if text[c] == "\n":
+            return c + 1
+        m = _SENT_END.match(text, c, hi)
+        if m is not None and _boundary_ok(text, lo, m):
+            return m.end()
+        pos = c + 1
+        while pos < hi and text[pos] in ".!?…":
+            pos += 1                    # past the run
+
+
+def _window_start(text: str, lo: int, hi: int, pos: int, limit: int) -> int:
+    """max(start of the sentence around ``pos``, ``limit``)."""
+    floor = lo
+    if limit > lo:
+        sp = text.rfind(" ", lo, limit)
+        if sp >= 0:
+            floor = sp + 1
+    b0 = _last_boundary(text, lo, hi, floor, pos)
+    if b0 < 0:
+        if floor > lo and text[floor:limit + 1].strip():
+            return limit                # the sentence starts at or before `limit`
+        b0 = max(lo, _last_boundary(text, lo, hi, lo, floor))
+    while text[b0].isspace():           # (`pos` is not)
+        b0 += 1
+    return max(b0, limit)
+
+
+def _window_end(text: str, lo: int, hi: int, pos: int, limit: int) -> int:
+    """min(end of the sentence around ``pos``, ``limit``)."""
+    ceil = hi
+    if limit < hi:
+        sp = text.find(" ", limit, hi)
+        if sp >= 0:
+            ceil = sp
+    b1 = _first_boundary(text, lo, hi, pos, ceil)
+    if b1 < 0:
+        if ceil < hi and text[limit:ceil].strip():
+            return limit                # the sentence ends after `limit`
+        b1 = _first_boundary(text, lo, hi, ceil, hi)
+        if b1 < 0:
+            b1 = hi
+    while text[b1 - 1].isspace():       # (`pos` is not)
+        b1 -= 1
+    return min(b1, limit)
 
 
 @dataclass(slots=True)
@@ -188,8 +324,8 @@ def noun_phrase_back(toks: Sequence[Tok], h: int, lex) -> NounPhrase | None:
     if any(t.low in S.time for t in np_toks):
         return None
     hd = np_toks[0]
-    for t in np_toks:
-        if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and t is not np_toks[0]:
+    for k, t in enumerate(np_toks):
+        if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and k:
             break
         if t.kind in ("w", "n"):
             hd = t
@@ -283,7 +419,8 @@ class _Evidence:
         self.vg = vg = g.verb_group(toks, i, lex)
         self.ok = vg is not None
         self.filled = self.passive = self.saying = self.copula = self.content = self.intrans = False
-        self.parenthetical = self.contraction = self.stranded = False
+        self.parenthetical = self.contraction = False
+        self._stranded: bool | None = None
         self.obj_any = False            # any noun phrase after the verb, even of a complement verb
         if vg is None:
             return
@@ -292,7 +429,6 @@ class _Evidence:
         nxt = toks[vg.next_i] if vg.next_i < n else None
         nlow = nxt.low if nxt is not None else ""
         end = nxt is None or nxt.kind in ("p", "q")
-        self.stranded = g.stranded(toks, vg.next_i)
         # `..., he said,` / `..., it is true, ...` / `..., it will be seen, ...`
         k = vg.next_i
         if k < n and toks[k].kind == "p" and toks[k].text in ",)—–;:":
@@ -345,6 +481,14 @@ class _Evidence:
                 self.copula = False
 
     @property
+    def stranded(self) -> bool:
+        """The clause ends in a preposition (``which he was interested in``); computed on
+        first use: it reads up to 25 tokens, and most candidates never ask."""
+        if self._stranded is None:
+            self._stranded = self.vg is not None and g.stranded(self.toks, self.vg.next_i)
+        return self._stranded
+
+    @property
     def strong(self) -> bool:
         return self.filled or self.passive or self.saying or self.intrans
 
@@ -353,10 +497,107 @@ class _Evidence:
         return self.strong or self.copula or self.content
 
 
+_DISLOCATED = ("the", "its", "their", "his", "her", "our")
+
+
+def _comma_verb_ok(ev: _Evidence) -> bool:
+    """After `NP, inserted phrase,` the pronoun opens a clause with a finite verb."""
+    vg = ev.vg
+    return bool(ev.any or vg.aux or (vg.verb is not None and (g.looks_past(vg.verb) or vg.verb.endswith("s"))))
+
+
 _DET_ADVERBS = frozenset({"what", "which", "whose", "such", "much", "more", "less", "most", "all", "both",
                           "either", "neither", "any", "no", "enough", "many", "few"})
 
 _PRON_RE = _rx(r"(?<![\p{L}\p{N}’'\-])(he|she|it|they)[ \t]+(?=\p{Ll})")
+# The candidates the rule looks at have a blank before the pronoun (see the prefilter),
+# so a plain scan for ` he ` (stdlib `re`: ~300 MB/s) finds them all; _PRON_RE, matched
+# at each hit, decides exactly as before.
+_PRON_SCAN = _rx_std(r" (?:he|she|it|they)(?= )")
+_PRON_SCAN_TAB = _rx_std(r"[ \t](?:he|she|it|they)(?=[ \t])")
+_PRONOUNS = {"h": "he", "s": "she", "i": "it", "t": "they"}    # by their first letter
+
+
+@lru_cache(maxsize=1)
+def _skip_words() -> frozenset[str]:
+    """Function and time words as written (lower case, capitalised, upper case) after
+    which the prefilter skips a pronoun; but `who` and `which`.  Such a word, found
+    between a space and the blanks before the pronoun, is the word the prefilter's walk
+    back finds (its letters, ’ ' - are what the walk takes)."""
+    S = g.sets()
+    skip = (S.function | S.time) - {"who", "which"}
+    return frozenset(v for w in skip for v in (w, w.capitalize(), w.upper())
+                     if v.lower() in skip and all(c.isalnum() or c in "’'-" for c in v))
+
+
+# where `_comma_case` stops walking back: `;`, `:`, a dash or quoted speech
+_CLAUSE_MARK = _rx(r"(?r)[;:—–" + MASK + "]")    # (?r): the last one in a range
+
+
+def _last_mark(text: str, lo: int, hi: int) -> int:
+    """The offset of the last `;`, `:`, dash or quote in ``lo:hi``, or -1."""
+    m = _CLAUSE_MARK.search(text, lo, hi)
+    return -1 if m is None else m.start()
+
+
+def _evidence(after, pron, lex):
+    """The evidence of the tokens after the pronoun, None when it rules the pronoun
+    out (no verb, parenthetical, a contraction)."""
+    ev = _Evidence(after, 0, lex, pron)
+    if not ev.ok or ev.parenthetical or ev.contraction:
+        return None
+    return ev
+
+
+def _clear(text: str, orig: str, a: int, c: int) -> bool:
+    """No sentence boundary ends and no paragraph starts within ``a + 1 .. c``: no
+    sentence ender (.!?… or a newline, which `Document.sentences` needs) in ``a:c``,
+    and no newline in the original text there (protected text is masked).  For an
+    ``a`` that no sentence-end match can cover: just after a blank, or at a comma or
+    a `;`, `:`, dash or quote."""
+    return _ENDER.search(text, a, c) is None and orig.find("\n", a, c) < 0
+
+
+class _NeedAfter(Exception):
+    """The words after the pronoun are needed."""
+
+
+class _Later:
+    """Stands for the tokens and evidence after the pronoun before they are built."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        raise _NeedAfter
+
+    def __getitem__(self, i):
+        raise _NeedAfter
+
+    def __len__(self):
+        raise _NeedAfter
+
+
+_LATER = _Later()
+
+
+# Results per window text, so that the second check of a fixed document (`fix`) costs
+# little for unchanged sentences: (windows' text, pronoun offsets, lexicon) -> finding
+# recipe (offsets from the window start).
+_MEMO: dict = {}
+_MEMO_SIZE = 4096
+_MISS = object()
+
+
+def _remember(key, value) -> None:
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = value
+
+
+def _relative(recipe, base: int):
+    if recipe is None:
+        return None
+    start, message, conf, comma = recipe
+    return start - base, message, conf, None if comma is None else comma - base
 
 
 class ResumptivePronoun(Rule):
@@ -366,61 +607,245 @@ class ResumptivePronoun(Rule):
         text = doc.masked
         lex = ctx.lexicon
         S = g.sets()
-        function = S.function
-        for m in _PRON_RE.finditer(text):
-            p = m.start()
-            pron = m.group(1)
-            # cheap prefilter: a word or a comma just before
-            b = p - 1
+        function, time, say = S.function, S.time, S.say
+        skip = _skip_words()
+        match = _PRON_RE.match
+        scan = _PRON_SCAN_TAB if "\t" in text else _PRON_SCAN
+        for h in scan.finditer(text):
+            p = h.start() + 1
+            pron = _PRONOUNS[text[p]]
+            # cheap prefilter: a word or a comma just before (text[p - 1] is a blank)
+            b = p - 2
             while b >= 0 and text[b] in " \t":
                 b -= 1
-            if b < 0 or b == p - 1:
+            if b < 0:
                 continue
             c = text[b]
             if c != ",":
                 if not c.isalnum():
                     continue
-                w0 = b
-                while w0 > 0 and (text[w0 - 1].isalnum() or text[w0 - 1] in "’'-"):
-                    w0 -= 1
-                prev = text[w0:b + 1]
+                # the word before: letters, digits and ’ ' - back from `b`
+                sp = text.rfind(" ", b - 40 if b > 40 else 0, b)
+                prev = text[sp + 1:b + 1]
+                if prev in skip:
+                    continue            # `that he`, `of it`, `and they` (most pronouns)
+                spaced = sp >= 0 and prev.isalnum()     # (then `prev` is the last token)
+                if not spaced:
+                    w0 = b
+                    while w0 > 0 and (text[w0 - 1].isalnum() or text[w0 - 1] in "’'-"):
+                        w0 -= 1
+                    prev = text[w0:b + 1]
                 lw = prev.lower()
                 if lw in ("who", "which"):
-                    pass
-                elif lw in function or lw in S.time:
+                    if spaced:
+                        # `_relative_case` needs a comma token before `who`/`which`
+                        while sp > 0 and text[sp] in " \t\n":
+                            sp -= 1
+                        if text[sp] != "," and not text[sp].isspace():
+                            continue
+                elif lw in function or lw in time:
                     continue            # `that he`, `of it`, `and they`
                 elif prev[0].islower():
-                    if lw in S.say or g.looks_past(lw) or lw.endswith("ing"):
+                    if lw in say or g.looks_past(lw) or lw.endswith("ing"):
                         continue        # `said he`, `made it`, `leaving it`
                     # after a common noun only `they` (plural) and `it` (with an object)
                     # can repeat a subject, unless a `whose` clause is open
                     if text.rfind("whose", max(0, p - 250), p) < 0:
                         if pron in ("he", "she"):
                             continue
-            s0, s1 = _sentence(doc, ctx, p)
-            if s0 > p:
-                continue
-            after = g.tokenize(text, m.end(), min(s1, m.end() + 150))
+            m = match(text, p)
+            if m is None:
+                continue                # no lower-case word after the blanks
+            pend = m.end()
+            base, recipe = self._decide(doc, ctx, text, b, p, pend, pron, lex, S)
+            if recipe is not None:
+                start, message, conf, comma = recipe
+                if comma is not None:
+                    fix = self.replace(base + comma, p + len(pron), "", f"delete “, {pron}”", Applicability.UNSAFE)
+                else:
+                    fix = self.replace(p, pend, "", f"delete “{pron}”", Applicability.UNSAFE)
+                yield self.finding(base + start, p + len(pron), message, fix=fix, confidence=conf)
+
+    def _decide(self, doc, ctx, text, b, p, pend, pron, lex, S):
+        """(base, recipe): the finding for the pronoun at ``p`` as (start, message,
+        confidence, comma start or None), offsets from ``base``; recipe None: none.
+
+        The rule's windows are the sentence around the pronoun, 300 characters before
+        it and 150 after.  The words just before the pronoun reject most candidates:
+        they are tested first, with the sentence start looked for only when those words
+        may cross it (`_clear`).  The rest is decided on the windows, memoised by their
+        text (and tokenized at their ends first)."""
+        lo_limit = max(0, p - 300)
+        first_test = self._comma_words_reject if text[b] == "," else self._words_before_reject
+        rejected, ws = first_test(doc, ctx, text, b, p, pend, pron, lo_limit, lex, S)
+        if rejected:
+            return 0, None
+        if ws < 0:
+            ws = _window_lo(doc, ctx, p, lo_limit)
+            if ws > p or b < ws:
+                return 0, None
+        we = _window_hi(doc, ctx, p, min(len(text), pend + 150))
+        key = (text[ws:we], p - ws, pend - ws, lex)
+        recipe = _MEMO.get(key, _MISS)
+        if recipe is _MISS:
+            try:
+                recipe = self._candidate(text, ws, b, p, pend, we, pron, lex, S, partial=True)
+            except g.Short:
+                recipe = self._candidate(text, ws, b, p, pend, we, pron, lex, S, partial=False)
+            recipe = _relative(recipe, ws)
+            _remember(key, recipe)
+        return ws, recipe
+
+    def _comma_words_reject(self, doc, ctx, text, b, p, pend, pron, lo_limit, lex, S):
+        """(rejected, window start or -1) for a comma before the pronoun: `_comma_case`
+        walks back to the last `;`, `:`, dash or quote before the comma, else to the
+        window start, and the words after that (and after the last comma) often reject."""
+        ws = -1
+        x = _last_mark(text, lo_limit, b)
+        try:
+            if self._last_segment_rejects(text, doc.text, lo_limit, x, b, p, pron, lex, S):
+                return True, ws
+        except g.Short:
+            pass
+        if x >= 0 and _clear(text, doc.text, x, p):
+            floor = lo_limit            # the same last mark as from the window start
+        else:
+            floor = ws = _window_lo(doc, ctx, p, lo_limit)
+            if b < ws:
+                return True, ws         # (only blanks before the pronoun)
+        try:
+            return self._comma_precheck(text, floor, b, pron, lex, S) is None, ws
+        except g.Short:
+            return False, ws            # (a first word of 12 characters or more)
+
+    def _words_before_reject(self, doc, ctx, text, b, p, pend, pron, lo_limit, lex, S):
+        """(rejected, window start or -1): whether `_judge` rejects the pronoun on the
+        words before it alone (`_LATER` stands for those after it): on the last 60
+        characters or so when no sentence starts there (`_clear`), else on the end of
+        the window (the window start found)."""
+        orig = doc.text
+        ws = -1
+        t0 = text.find(" ", max(0, p - 60), p) + 1
+        before = None
+        if t0 > 0 and _clear(text, orig, t0, p):
+            before = g.tokenize(text, t0, p)
+            if len(before) >= 3:
+                before.insert(0, g.EDGE)    # the sentence goes on before `t0`
+            else:
+                before = None
+        if before is None:
+            ws = _window_lo(doc, ctx, p, lo_limit)
+            if b < ws:
+                return True, ws             # (only blanks before the pronoun)
+            before = g.tokenize_tail(text, ws, p, 60)
+        try:
+            return self._judge(before, _LATER, _LATER, pron, p, pend, b + 1 - len(before[-1].text), lex, S) is None, ws
+        except (_NeedAfter, g.Short):
+            return False, ws
+
+    def _candidate(self, text, ws, b, p, pend, we, pron, lex, S, partial):
+        """The finding for the pronoun at ``p`` as (start, message, confidence, comma
+        start or None), or None, from the windows ``ws:p`` and ``pend:we``.
+        ``partial``: tokenize only their ends next to the pronoun (raises ``g.Short``
+        when the rule reads past them) and test the words before the pronoun first, as
+        far as they decide alone (every test rejects, so their order does not change
+        the result)."""
+        if not partial:
+            after = g.tokenize(text, pend, we)
             ev = _Evidence(after, 0, lex, pron)
             if not ev.ok or ev.parenthetical or ev.contraction:
-                continue
-            before = g.tokenize(text, max(s0, p - 300), p)
-            if not before:
-                continue
-            found = self._judge(before, after, ev, pron, p, m.end(), lex, S)
-            if found is not None:
-                yield found
+                return None
+            before = g.tokenize(text, ws, p)
+        elif text[b] == ",":
+            begin = self._comma_precheck(text, ws, b, pron, lex, S)
+            if begin is None:
+                return None
+            after = g.tokenize_head(text, pend, we, 40)
+            ev = _evidence(after, pron, lex)
+            if ev is None or not _comma_verb_ok(ev):
+                return None
+            before = g.tokenize(text, begin, p)
+            if begin > ws:
+                before.insert(0, g.EDGE)
+        else:
+            before = g.tokenize_tail(text, ws, p, 60)
+            after = g.tokenize_head(text, pend, we, 40)
+            ev = _evidence(after, pron, lex)
+            if ev is None:
+                return None
+        # the last token before the pronoun ends at `b`
+        return self._judge(before, after, ev, pron, p, pend, b + 1 - len(before[-1].text), lex, S)
+
+    def _last_segment_rejects(self, text, orig, lo_limit, x, b, p, pron, lex, S) -> bool:
+        """Whether `_comma_case` fails on the comma segments before the comma at ``b``,
+        told without the sentence start (``x``: the last `;`, `:`, dash or quote after
+        ``lo_limit``).  `he`/`she` need two segments (another comma), and every segment
+        after the first must be an inserted phrase (`_insertion` tests its first word)."""
+        if x >= 0 and text[x] in ":–" and not text[x + 1].isspace():
+            return False                # (maybe inside a number: where the walk stops is open)
+        c2 = text.rfind(",", lo_limit, b)
+        if c2 < x or c2 < 0:
+            return pron in ("he", "she")    # one segment
+        if text[c2 + 1] != " " or text.find("(", max(lo_limit, x + 1), b) >= 0:
+            return False                # (a comma in a number; brackets group segments)
+        if pron not in ("he", "she") and not _clear(text, orig, c2, p):
+            return False                # is the comma in the sentence?
+        seg = g.first_tokens(text, c2 + 1, b)
+        if not seg:
+            return True                 # an empty segment
+        t0 = seg[0]
+        # (no quote in it: `x` is the last mark, and quotes are marks)
+        return t0.kind != "n" and not self._insertion([t0], lex, S)
+
+    def _comma_precheck(self, text, ws, b, pron, lex, S):
+        """For a comma at ``b`` before the pronoun: None when `_comma_case` fails on the
+        first words of its first segment, else the offset to tokenize the words before
+        the pronoun from (``ws``, the window start, or a later token start).
+
+        `_comma_case` walks back from the comma to quoted speech (no finding), to a `;`,
+        `:` or dash (its segments start after it) or to the window start."""
+        x = _last_mark(text, ws, b)
+        if x < 0:
+            r = begin = ws
+        elif text[x] == MASK:
+            return None
+        elif text[x] in ";—" or text[x + 1].isspace():
+            r, begin = x + 1, x         # the mark is a token (a `:` or `–` may be in a number)
+        else:
+            sp = text.rfind(" ", ws, x)
+            return ws if sp < 0 else sp + 1
+        head = g.first_tokens(text, r, b)
+        if not head:
+            return None                 # an empty segment
+        f0 = head[0]
+        if f0.kind in ("p", "q"):
+            return None                 # an empty segment, or no noun phrase
+        f1 = head[1] if len(head) > 1 else None
+        if f1 is not None and f1.text == ",":
+            f1 = None                   # a one-word segment
+        # the first tests of `_pure_np` on the first segment
+        if not _first_token_ok(f0, f1, lex) or f0.low in ("a", "an"):
+            return None
+        if f1 is not None and f1.kind == "w" and f1.low in S.prep and not g.is_plural(f0.low, lex) \
+                and not _is_name_tok(f0):
+            return None
+        if text.find(",", r, b) < 0:
+            # no other comma: one segment, a bare left dislocation (`the new rules, they`)
+            if pron in ("he", "she") or (f0.low not in _DISLOCATED and not g.looks_past(f0.low)):
+                return None
+        return begin
 
     # ------------------------------------------------------------------------------------
-    def _judge(self, before, after, ev, pron, p, pend, lex, S):
+    def _judge(self, before, after, ev, pron, p, pend, lstart, lex, S):
+        """``lstart``: the offset of the last token of ``before``."""
         last = before[-1]
         if last.kind == "p" and last.text == ",":
-            return self._comma_case(before, after, pron, p, pend, ev, lex, S)
+            return self._comma_case(before, after, pron, p, pend, ev, lstart, lex, S)
         if last.kind not in ("w", "n"):
             return None
         low = last.low
         if low in ("who", "which"):
-            return self._relative_case(before, pron, p, pend, ev, lex, S)
+            return self._relative_case(before, pron, p, pend, ev, lstart, lex, S)
         whose = self._whose_case(before, pron, p, pend, ev, lex, S)
         if whose is not None:
             return whose if whose is not False else None
@@ -428,14 +853,12 @@ class ResumptivePronoun(Rule):
 
     def _delete_pron(self, p: int, pend: int, pron: str, message: str, conf: float,
                      start: int | None = None, comma: int | None = None):
-        if comma is not None:
-            fix = self.replace(comma, p + len(pron), "", f"delete “, {pron}”", Applicability.UNSAFE)
-        else:
-            fix = self.replace(p, pend, "", f"delete “{pron}”", Applicability.UNSAFE)
-        return self.finding(p if start is None else start, p + len(pron), message, fix=fix, confidence=conf)
+        """The finding to make (``check`` builds it): start, message, confidence and the
+        start of the comma deleted with the pronoun."""
+        return (p if start is None else start, message, conf, comma)
 
     # `, who she said the text would`, `, which it owns the company`
-    def _relative_case(self, before, pron, p, pend, ev, lex, S):
+    def _relative_case(self, before, pron, p, pend, ev, lstart, lex, S):
         if len(before) < 3 or before[-2].text != ",":
             return None
         rel = before[-1].low
@@ -460,7 +883,7 @@ class ResumptivePronoun(Rule):
         conf = 0.85 if ev.strong else 0.7
         return self._delete_pron(p, pend, pron,
                                  f"“{pron}” repeats the subject of the relative clause “{rel}”: delete it",
-                                 conf, start=before[-1].start)
+                                 conf, start=lstart)
 
     # `whose decision to try ... it met with little success`
     def _whose_case(self, before, pron, p, pend, ev, lex, S):
@@ -550,7 +973,9 @@ class ResumptivePronoun(Rule):
                                  f"“{pron}” repeats the subject “{last.text}”: delete it", conf)
 
     # `The clubs president, Aurelio Vitale, he told`, `the new rules, they will take effect`
-    def _comma_case(self, before, after, pron, p, pend, ev, lex, S):
+    def _comma_case(self, before, after, pron, p, pend, ev, lstart, lex, S):
+        if not _comma_verb_ok(ev):
+            return None                 # (tested first: it needs no tokens before the pronoun)
         start = 0
         for k in range(len(before) - 1, -1, -1):
             t = before[k]
@@ -579,8 +1004,8 @@ class ResumptivePronoun(Rule):
             if not self._insertion(seg, lex, S):
                 return None
         head = None
-        for t in first:
-            if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and t is not first[0]:
+        for k, t in enumerate(first):
+            if t.kind == "w" and (t.low in S.prep or t.low in ("and", "or")) and k:
                 break
             if t.kind in ("w", "n"):
                 head = t
@@ -593,9 +1018,6 @@ class ResumptivePronoun(Rule):
             return None
         if pron != "they" and plural:
             return None
-        vg = ev.vg
-        if not (ev.any or vg.aux or (vg.verb is not None and (g.looks_past(vg.verb) or vg.verb.endswith("s")))):
-            return None
         if len(segs) == 1:
             # `the new rules, they will`: the bare left dislocation; only a definite
             # noun phrase (not a name: `Mr. Speaker, it was`) and never he/she
@@ -603,13 +1025,13 @@ class ResumptivePronoun(Rule):
             if pron in ("he", "she"):
                 return None
             f0 = first[0].low
-            if f0 not in ("the", "its", "their", "his", "her", "our") and not g.looks_past(f0):
+            if f0 not in _DISLOCATED and not g.looks_past(f0):
                 return None
             if all(_is_name_tok(t) or t.low in ("the",) for t in first):
                 return None
             return self._delete_pron(p, pend, pron,
                                      f"“{pron}” repeats the subject “{' '.join(t.text for t in first[-3:])}”: delete it",
-                                     0.75, comma=before[-1].start)
+                                     0.75, comma=lstart)
         if pron in ("he", "she"):
             # the inserted phrase must name or describe a person: `Aurelio Vitale`, `a 58-year-old man`
             if not any(self._personal(seg, lex) for seg in segs[1:]):
@@ -713,8 +1135,7 @@ class FirstPersonCalque(Rule):
         S = g.sets()
         for m in cands:
             p = m.start()
-            s0, s1 = _sentence(doc, ctx, p)
-            before = g.tokenize(text, max(s0, p - 400), p)
+            before = g.tokenize(text, _window_lo(doc, ctx, p, max(0, p - 400)), p)
             if not before:
                 continue
             last = before[-1]
@@ -725,7 +1146,7 @@ class FirstPersonCalque(Rule):
             np = noun_phrase_back(before, len(before) - 1, lex)
             if np is None or (len(np.tokens) == 1 and np.boundary in ("start", "punct") and not np.name_headed):
                 continue
-            after = g.tokenize(text, m.end(), min(s1, m.end() + 160))
+            after = g.tokenize(text, m.end(), _window_hi(doc, ctx, p, min(len(text), m.end() + 160)))
             if not after or after[0].kind != "w":
                 continue
             nl = after[0].low
