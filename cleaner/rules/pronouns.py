@@ -524,8 +524,15 @@ def _skip_words() -> frozenset[str]:
     which the prefilter skips a pronoun; but `who` and `which`.  Such a word, found
     between a space and the blanks before the pronoun, is the word the prefilter's walk
     back finds (its letters, ’ ' - are what the walk takes)."""
+    from ..packcache import cached      # building it costs ~3 ms of a CLI run's start-up
+
     S = g.sets()
     skip = (S.function | S.time) - {"who", "which"}
+    # keyed by the words and by the builder's own code (it is not in packcache's stamps)
+    return cached(("pronoun-skip-words", _written_forms.__code__), sorted(skip), lambda: _written_forms(skip))
+
+
+def _written_forms(skip: frozenset[str]) -> frozenset[str]:
     return frozenset(v for w in skip for v in (w, w.capitalize(), w.upper())
                      if v.lower() in skip and all(c.isalnum() or c in "’'-" for c in v))
 
