@@ -7,10 +7,10 @@ result does not change until the pack or the code that reads it changes, so
 :func:`cached` keeps each parsed pack as a pickle in ``<cache dir>/packs/``,
 named by a hash of everything it was built from: the pack's path, its parsed
 TOML data, and the size and modification time of the modules that define the
-data model (this file, ``rules/phrasebook.py``, ``rules/userregex.py``,
-``types.py``) — a changed pack or a new mtclean misses the cache and builds
-afresh.  Patterns are pickled as their source and compiled on first use, as
-usual.
+data model (this file, ``rules/phrasebook.py``, ``rules/phrasebook_anchors.py``
+for anchors and tries, ``rules/userregex.py``, ``types.py``) — a changed pack or
+a new mtclean misses the cache and builds afresh.  Patterns are pickled as their
+source and compiled on first use, as usual.
 
 Only built-in packs are cached (user packs are validated eagerly on every run,
 so their errors are reported where they are).  The cache is a pure optimisation:
@@ -34,7 +34,7 @@ def _code_stamp() -> tuple:
         here = os.path.dirname(os.path.abspath(__file__))
         parts: list = [_FORMAT]
         for rel in ("packcache.py", "types.py", os.path.join("rules", "phrasebook.py"),
-                    os.path.join("rules", "userregex.py")):
+                    os.path.join("rules", "phrasebook_anchors.py"), os.path.join("rules", "userregex.py")):
             try:
                 st = os.stat(os.path.join(here, rel))
                 parts.append((rel, st.st_size, st.st_mtime_ns))

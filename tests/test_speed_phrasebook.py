@@ -18,6 +18,8 @@ from hypothesis import given, strategies as st
 from cleaner.engine import build_document, make_context
 from cleaner.registry import instantiate
 from cleaner.rules import phrasebook as pb
+from cleaner.rules import phrasebook_anchors as anchors
+from cleaner.rules import phrasebook_plans as plans
 from cleaner.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +152,7 @@ def test_safe_characters_read_alike_everywhere():
     """What the fast paths assume of :data:`_SAFE_CHARS`: ``re`` and ``regex`` agree
     on word characters, ``\\s`` is ``str.isspace``, lower case keeps one character
     (and a safe one), and ignoring case never makes one equal to an ASCII letter."""
-    safe = re.compile(f"[{pb._SAFE_CHARS}]")
+    safe = re.compile(f"[{anchors._SAFE_CHARS}]")
     word = regex.compile(r"\w", regex.V1)
     space = regex.compile(r"\s", regex.V1)
     ascii_letters = [regex.compile("(?-f)" + regex.escape(chr(i)), regex.IGNORECASE | regex.V1)
@@ -175,7 +177,7 @@ def test_plans(books):
     entries = {e.find: e for e in books["MT301"].entries + books["MT303"].entries}
 
     def plan(find):
-        return pb._plan(next(e for f, e in entries.items() if f.startswith(find)))
+        return plans._plan(next(e for f, e in entries.items() if f.startswith(find)))
 
     # matches start with the anchor word: tried only there
     assert plan("(?P<m>(?:count|counts|counted|counting)\\s+with)").before == ()
@@ -192,8 +194,8 @@ def test_plans(books):
 
 
 def test_walker_steps():
-    steps = pb._steps(list(pb._sre_parse.parse(r"(?:the\s+)?(?:Spanish\s+)?")))
-    walk = pb._walker(steps)
+    steps = plans._steps(list(plans._sre_parse.parse(r"(?:the\s+)?(?:Spanish\s+)?")))
+    walk = plans._walker(steps)
     low = "said the spanish executive"
     at = low.index("executive")
     assert sorted(set(walk([at], low))) == [low.index("the"), low.index("spanish"), at]

@@ -21,7 +21,7 @@ from ..regexcache import compile as _rx  # persistent compiled-pattern cache (st
 
 from ..types import Applicability, Finding
 from .base import Context, Rule
-from .phrasebook import Entry, Pack, load_pack, _inside, literal_needs, merged_alternation, safe_text
+from .phrasebook import Entry, Pack, load_pack, _inside, merged_alternation, safe_text
 
 # Every built-in pattern that can match a line of more than 160 characters starts
 # with one of the first words below or contains one of the others (cookie notices,
@@ -202,6 +202,8 @@ def _split(pack: Pack) -> tuple | None:
     """(merged alternation of the entries anchored at the line start or None, that
     of the floating ones, the literal needs of each floating one); None when no
     entry floats or one's needs cannot be read (the pack's alternation is used)."""
+    from .phrasebook_plans import literal_needs     # (not needed by a short document: start-up time)
+
     floating = [e for e in pack.entries if e.body.startswith(_FLOATING)]
     if not floating:
         return None
