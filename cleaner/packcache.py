@@ -24,6 +24,7 @@ from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 _FORMAT = 1
+_MAX_FILES = 400
 _stamp: tuple | None = None
 
 
@@ -82,9 +83,25 @@ def cached(ident: tuple, data: Any, build: Callable[[], T]) -> T:
     try:
         blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         _write_atomic(path, blob)
+        _prune(os.path.dirname(path))
     except Exception:           # unpicklable (never for built-in packs) or read-only cache
         pass
     return obj
+
+
+def _prune(folder: str) -> None:
+    """Keep the folder small: entries are content-addressed, so every change to a pack
+    or to mtclean adds new ones.  Past ``_MAX_FILES`` the older half goes (a removed
+    entry that is still in use is simply built again, once)."""
+    names = [n for n in os.listdir(folder) if n.endswith(".pickle")]
+    if len(names) <= _MAX_FILES:
+        return
+    paths = sorted((os.path.join(folder, n) for n in names), key=lambda p: os.stat(p).st_mtime_ns)
+    for p in paths[: len(paths) // 2]:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
 
 
 def _write_atomic(path: str, blob: bytes) -> None:

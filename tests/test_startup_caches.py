@@ -189,3 +189,13 @@ def test_lexicon_table_round_trip():
     assert table.get("absent") is None and "absent" not in table and table.get("\ud800") is None
     lex = lexicon.Lexicon(table)
     assert lex.zipf("Don’t".lower().replace("’", "'")) == 6.2 and lex.zipf("nothing") == 0.0
+
+
+def test_pack_cache_stays_small(monkeypatch, tmp_path):
+    """Entries are content-addressed; past the limit the older half is removed."""
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(packcache, "_MAX_FILES", 6)
+    for i in range(20):
+        assert packcache.cached(("t",), [i], lambda i=i: i * 2) == i * 2
+        assert len(list((tmp_path / "packs").glob("*.pickle"))) <= 6
+    assert packcache.cached(("t",), [19], lambda: "rebuilt") == 38      # the newest survive
