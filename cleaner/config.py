@@ -30,17 +30,11 @@ Keys (``.mtclean.toml`` has them at the top level)::
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_NAMES = (".mtclean.toml", "mtclean.toml")
 DIALECTS = ("en-US", "en-GB")
@@ -191,13 +185,18 @@ def read_vocabulary(path: Path) -> list[str]:
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    from .tomlcache import _tomllib, loads_file   # parsed tables cached across runs (start-up time)
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        return loads_file(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            raise ConfigError(f"{path}: cannot read: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        if isinstance(exc, _tomllib().TOMLDecodeError):
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise
 
 
 def table_of(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from typing import Iterable
 
 import regex
 from .regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
+from .regexcache import compile_std as _rx_std
 
 from .types import Span
 
@@ -121,8 +122,8 @@ def _single_quote_close(text: str, j: int, hi: int) -> bool:
 
 # Every character the scan below acts on; all others are skipped in one regex search
 # instead of one Python step each (keep in sync with the tests in _quotes_in_paragraph).
-_QUOTE_CHARS = _re.compile("[" + _re.escape("".join(sorted(set(_DOUBLE_OPEN) | set("\"”‘'")))) + "]")
-_SINGLE_STOP = {c: _re.compile("[" + _re.escape(c + "“\"«„") + "]") for c in "’'"}
+_QUOTE_CHARS = _rx_std("[" + _re.escape("".join(sorted(set(_DOUBLE_OPEN) | set("\"”‘'")))) + "]")
+_SINGLE_STOP = {c: _rx_std("[" + _re.escape(c + "“\"«„") + "]") for c in "’'"}
 
 
 def _first(text: str, chars: str, start: int, hi: int) -> int:
@@ -210,10 +211,10 @@ _SPACE_BACK = _rx(r"(?r)\s")      # searches backwards: the last whitespace befo
 # begins with a literal, which lets the standard library's engine skip ahead (one
 # case-insensitive alternation of all three scanned at ~60 MB/s, a third of the cost
 # of setting up a document).
-_HINT_TLD = _re.compile(
+_HINT_TLD = _rx_std(
     r"\.(?:com|org|net|gov|edu|mil|int|io|co|uk|de|fr|it|es|ru|eu|info|biz|ly|me|tv|us|ca|au|ua|pt"
     r"|br|nl|ch|ai|app|dev)", _re.IGNORECASE)
-_HINT_WWW = _re.compile(r"[wW][wW][wW]\.")
+_HINT_WWW = _rx_std(r"[wW][wW][wW]\.")
 
 
 def _url_hints(text: str) -> list[tuple[int, int]]:

@@ -28,16 +28,10 @@ the name of a data-driven kind registered in :data:`KINDS`.
 from __future__ import annotations
 
 import importlib
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from .paths import rules_dir
 from .types import SEVERITIES, Applicability, Example, RuleMeta
@@ -89,7 +83,11 @@ def _read_toml(path: Path, where: str) -> dict[str, Any]:
         return loads_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise _err(path, where, f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:                # tomllib.TOMLDecodeError (imported only when needed)
+        from .tomlcache import _tomllib
+
+        if not isinstance(exc, _tomllib().TOMLDecodeError):
+            raise
         raise _err(path, where, f"invalid TOML: {exc}") from None
 
 

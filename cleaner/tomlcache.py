@@ -18,10 +18,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+
+def _tomllib():
+    """The TOML parser, imported on a cache miss only (start-up time)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
 
 _FORMAT = 1
 _lock = threading.Lock()
@@ -64,7 +69,7 @@ def loads_file(path: str | Path, text: str | None = None) -> dict[str, Any]:
     ``tomllib.TOMLDecodeError`` like reading and parsing it would."""
     global _dirty
     if not _enabled():
-        return tomllib.loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
+        return _tomllib().loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
     st = os.stat(path)
     key = os.path.abspath(path)
     stamp = (st.st_size, st.st_mtime_ns)
@@ -78,7 +83,7 @@ def loads_file(path: str | Path, text: str | None = None) -> dict[str, Any]:
             return marshal.loads(hit[1])     # a fresh copy: callers may mutate it
         except (EOFError, ValueError, TypeError):
             pass
-    data = tomllib.loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
+    data = _tomllib().loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
     try:
         blob = marshal.dumps(data)
     except ValueError:

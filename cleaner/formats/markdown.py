@@ -22,10 +22,11 @@ import re
 from functools import lru_cache
 
 from ..protect import MARKUP, Region
+from ..regexcache import compile_std as _rx_std   # compiled once per machine, not per run
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n")
+_FRONT_MATTER = _rx_std(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n")
 _CODE_CLOSE: dict[int, re.Pattern] = {}
-_ESCAPED_PIPE = re.compile(r"\\\|")
+_ESCAPED_PIPE = _rx_std(r"\\\|")
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import regex
+from ..regexcache import compile_std as _rx_std   # compiled once per machine, not per run
 from ..regexcache import compile as _rx  # persistent compiled-pattern cache (start-up)
 
 from ..types import Applicability, Finding
@@ -27,14 +28,14 @@ from .phrasebook import Entry, Pack, load_pack, _inside, merged_alternation, saf
 # with one of the first words below or contains one of the others (cookie notices,
 # donation blurbs, newsletter pitches); a longer line without them is prose.  Plain
 # ``re`` on the lower-cased line: several times faster than a case-insensitive scan.
-_LONG_START = __import__("re").compile(
+_LONG_START = _rx_std(
     r"[\W]{0,3}(?:read|see|watch|listen|related|recommended|more|also|don|trending|most|popular|top|latest"
     r"|you|editor|what|further|in\s|icymi|around|from|photo|image|picture|pic|video|credit|source|caption"
     r"|click|tap|liked|like|enjoy|did\s|if\s|share|follow|find|join|subscribe|sign|get|register|published"
     r"|updated|posted|first|modified|this|a\sversion|reporting|additional|writing|editing|topics|tags|filed"
     r"|categor|keywords|©|\(c\)|copyright|all\srights|accept|reject|manage|privacy|terms|become|already"
     r"|you\shave|start|try|advert|sponsored|story|article|continue|skip|scroll|supported|partner|presented)")
-_LONG_ANYWHERE = __import__("re").compile(r"cookie|donat|journalism|newsletter|inbox|subscri|your\ssupport")
+_LONG_ANYWHERE = _rx_std(r"cookie|donat|journalism|newsletter|inbox|subscri|your\ssupport")
 _TERMINAL = _rx(r"[.!?…:;”\"’')\]]\s*$")
 # Entries that may start anywhere in a line (``[^\n]{0,200}\b(?:we\s+use\s+cookies...``)
 # cost most of a pack's merged alternation: the regex tries each of them at every

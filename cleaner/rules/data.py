@@ -1,14 +1,8 @@
 """Read the shared vocabularies in ``rules/data/`` (cached)."""
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from ..paths import rules_dir
 

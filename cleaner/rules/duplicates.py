@@ -28,7 +28,7 @@ from .spacing import code_line, encode_masked, masked_bytes
 
 # (the stdlib engine is 2x faster here; separators and the characters around the
 # pair are checked in Python: lookarounds and alternations cost 3x the throughput)
-_DOUBLE = re.compile(r"(?i)\b([^\W\d_]+)(\s+)(\1)\b")
+_DOUBLE = _rx_std(r"(?i)\b([^\W\d_]+)(\s+)(\1)\b")
 _NOT_BEFORE = set("’'-_.@#/&")
 _NOT_AFTER = set("’'-_")
 _PREV_WORDS = _rx(r"[\p{L}’']+")

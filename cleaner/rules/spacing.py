@@ -270,7 +270,7 @@ def _sentence_goes_on_properly(text: str, pos: int) -> bool:
     return ch.isupper() or ch.isdigit() or ch in "“‘\"'([—–"
 
 
-_CODE_SIGNS = re.compile(
+_CODE_SIGNS = _rx_std(
     r"==|!=|>=|<=|=>|->|::|>>>|\(\)|[{}|\\]| = |(?:^|\s)--?[a-zA-Z][\w-]*(?=\s|$)|^\s*[$#>] |^[ \t]{2,}|^\t|^\s*//")
 
 
