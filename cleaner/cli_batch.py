@@ -66,6 +66,9 @@ def batch_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the summary."),
 ) -> None:
     """Clean archives: same format out, text fixed, every record accounted for."""
+    from . import gcpause
+
+    gcpause.resume()                # a long run: the collector back on from the start
     from pathlib import Path
 
     from .batch import errors as codes

@@ -34,6 +34,9 @@ def eval_cmd(
     output_file: Optional[str] = typer.Option(None, "--output-file", "-o", help="Write the report to a file."),
 ) -> None:
     """Score detection and correction on annotated corpora (FORMAT.md)."""
+    from . import gcpause
+
+    gcpause.resume()                # a long run: the collector back on from the start
     from .cli import EXIT_ERROR, EXIT_FINDINGS, _emit, _err, _settings_for
     from .evaluate import (CorpusError, Thresholds, check_thresholds, evaluate, lint_item, load_corpus,
                            render_json, render_text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from . import gcpause
 from .report import FileReport
 from .settings import Settings
 from .textfile import DEFAULT_MAX_BYTES, InputError, TextFile, read, write_atomic
@@ -18,6 +19,8 @@ class RunResult:
 
 
 SettingsFor = Callable[[str], Settings]
+#: a file this long (code points) takes long enough that start-up time does not matter
+_LARGE = 200_000
 
 
 def _load(path: str, max_bytes: int) -> TextFile:
@@ -42,6 +45,8 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
         except InputError as exc:
             result.errors.append(str(exc))
             continue
+        if len(tf.text) > _LARGE:
+            gcpause.resume()        # start-up time no longer matters: the collector back on
         settings = settings_for(p)
         regions = regions_for(p, tf.text)
         findings = check(tf.text, settings, regions=regions, path=p)
@@ -49,6 +54,7 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
         if with_fixes:
             report.fixed = fix(tf.text, unsafe, settings, regions=regions, path=p).text
         result.reports.append(report)
+        gcpause.resume()            # start-up is over (the rules are loaded): the collector back on
         if settings.languagetool:
             lt = lt or _lt_session(require_languagetool)
             lt.add(report, regions, settings)
@@ -87,6 +93,8 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
             result.errors.append(str(exc))
             continue
         originals[p] = tf
+        if len(tf.text) > _LARGE:
+            gcpause.resume()        # start-up time no longer matters: the collector back on
         settings = settings_for(p)
         res = fix(tf.text, unsafe, settings, regions=regions_for(p, tf.text), path=p)
         if settings.languagetool:
@@ -96,6 +104,7 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
         report.original = tf.text  # type: ignore[attr-defined]
         report.applied = res.applied  # type: ignore[attr-defined]
         result.reports.append(report)
+        gcpause.resume()            # start-up is over (the rules are loaded): the collector back on
         if write and p != "-" and res.text != tf.text:
             try:
                 write_atomic(p, tf.encode(res.text))

@@ -199,3 +199,39 @@ def test_pack_cache_stays_small(monkeypatch, tmp_path):
         assert packcache.cached(("t",), [i], lambda i=i: i * 2) == i * 2
         assert len(list((tmp_path / "packs").glob("*.pickle"))) <= 6
     assert packcache.cached(("t",), [19], lambda: "rebuilt") == 38      # the newest survive
+
+
+def test_collector_paused_only_during_cli_start_up(tmp_path):
+    """The console script pauses the cyclic GC while it starts; the run turns it back
+    on after the first file (before it, for a large one); library calls never pause it."""
+    import gc
+
+    from cleaner import gcpause
+    from cleaner.run import check_files
+    from cleaner.settings import DEFAULT
+
+    assert gc.isenabled()
+    import cleaner
+
+    cleaner.check("The order. is headed for collapse.")
+    assert gc.isenabled()
+    page = tmp_path / "page.txt"
+    page.write_text("The Western world order. is headed for collapse.\n", encoding="utf-8")
+    try:
+        gcpause.pause()
+        assert not gc.isenabled()
+        result = check_files([str(page)], lambda p: DEFAULT)
+        assert gc.isenabled() and [f.rule for f in result.reports[0].findings] == ["MT102"]
+        gcpause.resume()                                   # idempotent
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_console_script_module_runs(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Peace talks stalled according to Reutersalthough both sides met.\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "cleaner", "check", str(page)], capture_output=True, text=True,
+                       cwd=ROOT, env=dict(os.environ, MTCLEAN_CACHE_DIR=str(tmp_path / "cache")))
+    assert r.returncode == 1 and "MT101" in r.stdout, r.stderr
