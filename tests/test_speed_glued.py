@@ -2,7 +2,6 @@
 instead of tokenising the document) give exactly what the plain per-match loop gave."""
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -15,8 +14,9 @@ from cleaner.rules.glued import _CANDIDATE_WORD, _NOT_PROSE_AFTER, _NOT_PROSE_BE
 from cleaner.settings import Settings
 from cleaner.types import Applicability
 
+from corpus_texts import annotated_texts  # noqa: E402  (tests/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 
 TRICKY = [
     "Officials met Macronwho said the pricesand wages rose.",
@@ -46,14 +46,7 @@ def _many_rare_words(n: int) -> str:
 
 def _texts() -> list[str]:
     out = list(TRICKY) + [_many_rare_words(80), _many_rare_words(20)]
-    for f in (DEV, ROOT / "corpus" / "mtclean.jsonl"):
-        if f.exists():
-            for line in f.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    t = item.get("text") or item.get("input")
-                    if isinstance(t, str):
-                        out.append(t)
+    out += annotated_texts()
     return out
 
 

@@ -5,7 +5,6 @@ memo of MT202 results, and the scans in front of the regexes they stand for."""
 from __future__ import annotations
 
 import bisect
-import json
 import random
 from pathlib import Path
 
@@ -18,8 +17,9 @@ from cleaner.rules import pronoun_grammar as g
 from cleaner.rules import pronouns as pron
 from cleaner.settings import Settings
 
+from corpus_texts import annotated_texts  # noqa: E402  (tests/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 SEED = ROOT / "seeds" / "000_0d79818c9da73b44.txt"
 CODES = ("MT201", "MT202", "MT203", "MT204")
 
@@ -43,14 +43,7 @@ def _texts() -> list[str]:
     out = list(TRICKY)
     if SEED.exists():
         out.append(SEED.read_text("utf-8"))
-    for f in (DEV, ROOT / "corpus" / "mtclean.jsonl"):
-        if f.exists():
-            for line in f.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    t = item.get("text") or item.get("input")
-                    if isinstance(t, str):
-                        out.append(t)
+    out += annotated_texts()
     # the tricky texts cut and joined at random places, with pronouns put in
     rng = random.Random(5)
     joined = "\n".join(TRICKY)

@@ -7,7 +7,6 @@ matter (case partners beyond latin-1, protected text glued to words, "??", tabs,
 line breaks, letters the regex module knows and Python does not...)."""
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from cleaner.rules import duplicates as dup
 from cleaner.rules import spacing, stray_period
 from cleaner.settings import Settings
 
+from corpus_texts import annotated_texts  # noqa: E402  (tests/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 SETTINGS = Settings(select=("MT102", "MT103", "MT104", "MT105", "MT106", "MT108"))
 RULES = {r.meta.code: r for r in rules_for(SETTINGS)}
 CTX = make_context(SETTINGS)
@@ -58,14 +58,7 @@ TRAPS = [
 
 def _corpus() -> list[str]:
     out = list(TRAPS)
-    for f in (DEV, ROOT / "corpus" / "mtclean.jsonl"):
-        if f.exists():
-            for line in f.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    t = item.get("text") or item.get("input")
-                    if isinstance(t, str):
-                        out.append(t)
+    out += annotated_texts()
     return out
 
 

@@ -10,7 +10,6 @@ curly apostrophes, straight ' otherwise).
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Iterable
 
@@ -66,27 +65,10 @@ def _cand_low_scan():
     """Where `_cand_low` may match: an `s` before blanks and one of its words, as a
     trie for the standard library's `re` (~5x faster).  Zero-width after the `s`, so
     that no hit hides the next one; `_cand_low` decides at each."""
+    from .phrasebook_anchors import _trie   # the phrasebooks' prefix tree (these words hold no "$")
+
     _, _, possessed, orgs, _, _ = _data()
     return _rx_std(r"s(?=[ \t]+" + _trie(sorted(possessed | orgs)) + ")")
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of ``words`` as a prefix tree for `re` (same matches, fewer tries)."""
-    tree: dict = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(tree)
 
 
 def _candidates(text: str):
