@@ -6,7 +6,8 @@ The page is built from the seed article (``seeds/``): front matter, headings,
 a list, a blockquote, links, inline code and a fenced block around ~3.5 KB of
 prose, written to ``bench/out/page.md``.  Each tool runs as a real process (its
 console script next to this interpreter), output discarded, after one untimed
-warm-up run (mtclean's lexicon cache, the OS file cache); the median and best
+warm-up run (it fills mtclean's caches — in a new cache directory unless
+``--user-cache`` — and the OS file cache); the median and best
 of ``--runs`` wall times are printed, with the 150 ms budget.
 
     .venv/bin/python bench/startup.py              # table
