@@ -15,8 +15,6 @@ Cache layout (native byte order; the cache never leaves the machine)::
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from zlib import crc32 as _crc32
@@ -142,11 +140,9 @@ def _load_table() -> MappedTable:
         pass
     data = build_table(_build_entries())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        from .paths import write_cache_atomic
+
+        write_cache_atomic(str(path), data, ".lexicon-")
         return _open_mapped(path)
     except (OSError, ValueError):
         return MappedTable(data)  # a read-only home is fine: we just rebuild next time

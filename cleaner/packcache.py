@@ -81,8 +81,9 @@ def cached(ident: tuple, data: Any, build: Callable[[], T]) -> T:
         pass
     obj = build()
     try:
-        blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(path, blob)
+        from .paths import write_cache_atomic
+
+        write_cache_atomic(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), ".pack-")
         _prune(os.path.dirname(path))
     except Exception:           # unpicklable (never for built-in packs) or read-only cache
         pass
@@ -102,18 +103,3 @@ def _prune(folder: str) -> None:
             os.unlink(p)
         except OSError:
             pass
-
-
-def _write_atomic(path: str, blob: bytes) -> None:
-    import tempfile
-
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".pack-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

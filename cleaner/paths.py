@@ -30,19 +30,41 @@ def cache_dir() -> Path:
     return Path(base) / "mtclean"
 
 
-def dump_marshal_atomic(path: str, obj: object, prefix: str) -> None:
-    """Write ``obj`` with marshal to ``path`` through a temporary file and
-    ``os.replace`` (start-up caches: a crash never leaves half a cache).  Raises
-    OSError or ValueError like marshal and the file system do."""
-    import marshal
+def write_cache_atomic(path: str, blob: bytes, prefix: str) -> None:
+    """Write a start-up cache file through a temporary file and ``os.replace``
+    (a crash never leaves half a cache).  Raises OSError like the file system."""
     import tempfile
 
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=prefix)
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(obj, fh)
+            fh.write(blob)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def dump_marshal_atomic(path: str, obj: object, prefix: str) -> None:
+    """``obj`` with marshal, written by :func:`write_cache_atomic`.  Raises OSError
+    or ValueError like marshal and the file system do."""
+    import marshal
+
+    write_cache_atomic(path, marshal.dumps(obj), prefix)
+
+
+def load_marshal_dict(path: str, enabled: bool = True) -> dict:
+    """The dict a start-up cache file holds; an empty one when ``enabled`` is false
+    or the file is missing, unreadable or not a marshalled dict (caches are only
+    an optimisation)."""
+    if not enabled:
+        return {}
+    try:
+        import marshal
+
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -44,18 +44,9 @@ def _path() -> str:
 def _load() -> dict:
     global _store
     if _store is None:
-        store: dict = {}
-        if not os.environ.get("MTCLEAN_NO_REGEX_CACHE"):
-            try:
-                import marshal
+        from .paths import load_marshal_dict
 
-                with open(_path(), "rb") as fh:
-                    data = marshal.load(fh)
-                if isinstance(data, dict):
-                    store = data
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
-        _store = store
+        _store = load_marshal_dict(_path(), not os.environ.get("MTCLEAN_NO_REGEX_CACHE"))
     return _store
 
 

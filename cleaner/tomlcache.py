@@ -48,18 +48,9 @@ def _path() -> str:
 def _load_store() -> dict:
     global _store
     if _store is None:
-        store: dict = {}
-        if _enabled():
-            try:
-                import marshal
+        from .paths import load_marshal_dict
 
-                with open(_path(), "rb") as fh:
-                    data = marshal.load(fh)
-                if isinstance(data, dict):
-                    store = data
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
-        _store = store
+        _store = load_marshal_dict(_path(), _enabled())
     return _store
 
 

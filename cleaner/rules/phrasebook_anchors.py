@@ -13,7 +13,6 @@ unless :mod:`cleaner.rules.phrasebook_plans` narrows them further.
 from __future__ import annotations
 
 import contextvars
-import os
 from typing import TYPE_CHECKING
 
 import regex
@@ -237,10 +236,9 @@ def _fill_anchors(entries: list["Entry"]) -> None:
     if cached is None:
         cached = [list(a) if (a := anchors_of(e.body, e.case_sensitive)) is not None else None for e in todo]
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(cached), encoding="utf-8")
-            os.replace(tmp, path)
+            from ..paths import write_cache_atomic
+
+            write_cache_atomic(str(path), json.dumps(cached).encode("utf-8"), ".anchors-")
         except OSError:
             pass
     for e, a in zip(todo, cached):
