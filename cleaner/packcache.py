@@ -81,25 +81,10 @@ def cached(ident: tuple, data: Any, build: Callable[[], T]) -> T:
         pass
     obj = build()
     try:
-        from .paths import write_cache_atomic
+        from .paths import prune_cache, write_cache_atomic
 
         write_cache_atomic(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), ".pack-")
-        _prune(os.path.dirname(path))
+        prune_cache(os.path.dirname(path), "", ".pickle", _MAX_FILES)
     except Exception:           # unpicklable (never for built-in packs) or read-only cache
         pass
     return obj
-
-
-def _prune(folder: str) -> None:
-    """Keep the folder small: entries are content-addressed, so every change to a pack
-    or to mtclean adds new ones.  Past ``_MAX_FILES`` the older half goes (a removed
-    entry that is still in use is simply built again, once)."""
-    names = [n for n in os.listdir(folder) if n.endswith(".pickle")]
-    if len(names) <= _MAX_FILES:
-        return
-    paths = sorted((os.path.join(folder, n) for n in names), key=lambda p: os.stat(p).st_mtime_ns)
-    for p in paths[: len(paths) // 2]:
-        try:
-            os.unlink(p)
-        except OSError:
-            pass

@@ -46,6 +46,31 @@ def write_cache_atomic(path: str, blob: bytes, prefix: str) -> None:
         raise
 
 
+def prune_cache(folder: str, prefix: str, suffix: str, limit: int) -> None:
+    """Keep a cache folder small: its files are content-addressed, so every change to
+    the rule data or to mtclean adds new ones.  Past ``limit`` files named
+    ``prefix*suffix`` the older half goes (a removed file that is still in use is
+    simply built again, once)."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(suffix)]
+    except OSError:
+        return
+    if len(names) <= limit:
+        return
+    paths = []
+    for n in names:
+        try:
+            paths.append((os.stat(os.path.join(folder, n)).st_mtime_ns, os.path.join(folder, n)))
+        except OSError:
+            pass
+    paths.sort()
+    for _mtime, p in paths[: len(paths) // 2]:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+
+
 def dump_marshal_atomic(path: str, obj: object, prefix: str) -> None:
     """``obj`` with marshal, written by :func:`write_cache_atomic`.  Raises OSError
     or ValueError like marshal and the file system do."""

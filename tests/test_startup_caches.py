@@ -201,6 +201,24 @@ def test_pack_cache_stays_small(monkeypatch, tmp_path):
     assert packcache.cached(("t",), [19], lambda: "rebuilt") == 38      # the newest survive
 
 
+def test_anchor_cache_stays_small(monkeypatch, tmp_path):
+    """Anchor files are keyed by their patterns (each version's packs, each project's
+    own packs): past the limit the older half goes, other cache files stay."""
+    from cleaner.rules import phrasebook_anchors
+    from cleaner.rules.phrasebook import load_pack
+
+    monkeypatch.setenv("MTCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(phrasebook_anchors, "_MAX_ANCHOR_FILES", 4)
+    (tmp_path / "keep-me.json").write_text("{}")
+    for i in range(12):
+        data = {"extends": "MT301", "language": "it",
+                "entries": [{"find": f"make a question{i}", "replace": ["ask a question"], "note": "x"}]}
+        pack = load_pack(tmp_path / f"p{i}.pack.toml", data)
+        assert pack.entries[0].anchors                            # anchors computed (and cached)
+        assert len(list(tmp_path.glob("anchors-*.json"))) <= 4
+    assert 2 <= len(list(tmp_path.glob("anchors-*.json"))) and (tmp_path / "keep-me.json").exists()
+
+
 def test_collector_paused_only_during_cli_start_up(tmp_path):
     """The console script pauses the cyclic GC while it starts; the run turns it back
     on after the first file (before it, for a large one); library calls never pause it."""

@@ -213,6 +213,9 @@ def anchors_of(body: str, keep_case: bool = False) -> tuple[str, ...] | None:
 
 _PENDING = ("\x00pending",)
 _ANCHOR_VERSION = "4"
+#: anchor files kept in the cache folder (one per set of pattern bodies: built-in
+#: packs of each mtclean version, and each project's own packs)
+_MAX_ANCHOR_FILES = 200
 
 
 def _fill_anchors(entries: list["Entry"]) -> None:
@@ -236,9 +239,10 @@ def _fill_anchors(entries: list["Entry"]) -> None:
     if cached is None:
         cached = [list(a) if (a := anchors_of(e.body, e.case_sensitive)) is not None else None for e in todo]
         try:
-            from ..paths import write_cache_atomic
+            from ..paths import prune_cache, write_cache_atomic
 
             write_cache_atomic(str(path), json.dumps(cached).encode("utf-8"), ".anchors-")
+            prune_cache(str(path.parent), "anchors-", ".json", _MAX_ANCHOR_FILES)
         except OSError:
             pass
     for e, a in zip(todo, cached):
