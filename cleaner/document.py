@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from functools import cached_property
 from typing import Iterable, NamedTuple
 
 import regex
@@ -23,6 +22,29 @@ _SENT_END = _rx(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[\p{Lu}\d])|\n")
 _ABBREV_END = _rx(
     r"(?i)(?:\b(?:mr|mrs|ms|dr|prof|st|sr|jr|gen|col|lt|sgt|capt|gov|sen|rep|rev|no|vs|etc|inc|ltd|co|corp|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|fig|vol|approx|e\.g|i\.e|u\.s|u\.k|a\.m|p\.m)|\b\p{Lu})\.$"
 )
+
+
+class cached_property:
+    """``functools.cached_property`` without its lock: computed on first access and
+    stored in the instance ``__dict__`` under its own name, exactly like the standard
+    one (later reads never reach this descriptor, and ``"tokens" in doc.__dict__``
+    still tells whether a view is built).  Python 3.11's version takes an ``RLock``
+    on every first access, about a microsecond per view per document (3.12 dropped
+    it); two threads racing here would at worst compute the same value twice."""
+
+    def __init__(self, func):
+        self.func = func
+        self.attrname = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attrname = name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.attrname] = self.func(obj)
+        return value
 
 
 class Token(NamedTuple):

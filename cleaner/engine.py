@@ -70,7 +70,8 @@ def check_document(doc: Document, rules: Sequence, ctx: Context, settings: Setti
     ctx.rules = tuple(rules)
     for rule in rules:
         raw.extend(rule.check(doc, ctx))
-    findings = filter_findings(doc, raw, settings.min_confidence)
+    # (most texts have no finding at all: filtering nothing gives nothing)
+    findings = filter_findings(doc, raw, settings.min_confidence) if raw else []
     if "mtclean-" in doc.text:      # inline suppressions (cleaner.suppress); cheap test first
         from .suppress import apply
 

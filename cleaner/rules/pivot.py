@@ -46,8 +46,12 @@ class Evidence:
 
 
 def active_phrasebooks(ctx: Context) -> list[Phrasebook]:
-    """The phrasebook rules running in this check, in code order."""
-    return sorted((r for r in ctx.rules if isinstance(r, Phrasebook)), key=lambda r: r.meta.code)
+    """The phrasebook rules running in this check, in code order (once per rule set)."""
+    return list(ctx.for_rules("pivot.phrasebooks", _phrasebooks))
+
+
+def _phrasebooks(rules: tuple) -> tuple[Phrasebook, ...]:
+    return tuple(sorted((r for r in rules if isinstance(r, Phrasebook)), key=lambda r: r.meta.code))
 
 
 def evidence(doc, ctx: Context, *, min_score: float = 2.0, margin: float = 1.5, lean_score: float = 1.0,
