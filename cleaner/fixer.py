@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .engine import build_document, check_document, make_context, rules_for
+from .engine import build_document, check_document, make_context, rules_for, segments
 from .protect import Region
 from .settings import DEFAULT, Settings
 from .types import Applicability, Edit, Finding, FixResult, Span
@@ -75,6 +75,8 @@ def _back(pos: int, edits: Sequence[Edit], *, left: bool) -> int:
 
 def select_fixes(findings: Iterable[Finding], minimum: Applicability) -> list[Finding]:
     """Deterministic, non-overlapping choice of fixes to apply in one pass."""
+    if not findings:                      # (most texts: nothing to choose from)
+        return []
     candidates = [f for f in findings if f.fix is not None and f.fix.applicability >= minimum]
     candidates.sort(key=lambda f: (f.fix.span.start, f.fix.span.end, -f.fix.applicability, f.rule, f.span.start))
     chosen: list[Finding] = []
@@ -106,8 +108,6 @@ def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
         ignore: Iterable[str] = ()) -> FixResult:
     """Apply safe fixes (and unsafe ones when ``unsafe``) to ``text``."""
     settings = settings or DEFAULT
-    from .engine import segments
-
     pieces = segments(text)
     if len(pieces) > 1:          # a huge file: fix paragraph-aligned pieces one by one
         return _fix_pieces(text, pieces, unsafe, settings, list(regions), path, max_passes, ignore)
@@ -116,7 +116,7 @@ def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
     ctx = make_context(settings)
     regions = list(regions)
     doc = build_document(text, settings, regions=regions, path=path)
-    tracked = [(s.start, s.end, text[s.start:s.end]) for s in doc.protection.spans]
+    tracked = [(s, e, text[s:e]) for s, e in doc.protection.pairs()]
     result = FixResult(text=text)
     history: list[list[Edit]] = []
     current = text

@@ -296,6 +296,10 @@ class Protection:
     def spans(self) -> list[Span]:
         return [Span(s, e) for s, e in zip(self._starts, self._ends)]
 
+    def pairs(self) -> list[tuple[int, int]]:
+        """:attr:`spans` as ``(start, end)`` pairs (no Span objects made)."""
+        return list(zip(self._starts, self._ends))
+
     def __bool__(self) -> bool:
         return bool(self._starts)
 

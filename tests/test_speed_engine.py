@@ -82,3 +82,14 @@ def test_active_phrasebooks_equals_the_plain_sort(select):
         active_phrasebooks(ctx).clear()                    # a caller's copy: the memo is untouched
         assert active_phrasebooks(ctx) == want
 
+
+
+def test_protection_pairs_equal_spans():
+    from cleaner.document import Document
+
+    seen = 0
+    for text in TEXTS:
+        prot = Document(text).protection
+        assert prot.pairs() == [(s.start, s.end) for s in prot.spans]
+        seen += bool(prot)
+    assert seen                            # some of the texts have protected regions
