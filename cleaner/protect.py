@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import re as _re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable
 
 import regex
@@ -73,7 +74,9 @@ _ELISION = _rx(r"(?i)(?:til|tis|twas|em|cause|cos)\b|n[’']?(?!\w)")
 
 
 def _is_word(ch: str) -> bool:
-    return bool(ch) and bool(_WORDCHAR.match(ch))
+    if ch.isascii():        # (and ""): \w of ASCII is [0-9A-Za-z_], without a regex call
+        return ch.isalnum() or ch == "_"
+    return bool(_WORDCHAR.match(ch))
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -272,15 +275,19 @@ def find_regions(text: str, extra: Iterable[Region] = (), patterns: Iterable[reg
             if m.end() > m.start():
                 regions.append(Region(m.start(), m.end(), USER))
     regions.extend(extra)
-    regions.sort(key=lambda r: (r.start, r.end))
+    regions.sort(key=_START_END)
     return regions
+
+
+#: sort key of regions, ``(start, end)`` (attrgetter: the same tuples as a lambda, made in C)
+_START_END = attrgetter("start", "end")
 
 
 class Protection:
     """Sorted, merged protected spans with fast overlap queries."""
 
     def __init__(self, regions: Iterable[Region]):
-        self.regions = sorted(regions, key=lambda r: (r.start, r.end))
+        self.regions = sorted(regions, key=_START_END)
         merged: list[list[int]] = []
         for r in self.regions:
             if r.start == r.end:

@@ -93,3 +93,24 @@ def test_protection_pairs_equal_spans():
         assert prot.pairs() == [(s.start, s.end) for s in prot.spans]
         seen += bool(prot)
     assert seen                            # some of the texts have protected regions
+
+
+def test_is_word_ascii_fast_path_equals_the_regex():
+    from cleaner.protect import _WORDCHAR, _is_word
+
+    assert not _is_word("")
+    for i in range(0x110000):
+        if 0xD800 <= i < 0xE000:
+            continue                       # lone surrogates: not text
+        ch = chr(i)
+        assert _is_word(ch) == bool(_WORDCHAR.match(ch)), hex(i)
+
+
+def test_region_sort_key_equals_the_plain_one():
+    from cleaner.protect import _START_END, Region, find_regions
+
+    regions = [Region(s, e, k) for s, e, k in [(5, 9, "quote"), (5, 7, "url"), (0, 3, "user"), (5, 7, "email")]]
+    assert sorted(regions, key=_START_END) == sorted(regions, key=lambda r: (r.start, r.end))
+    for text in TEXTS:
+        found = find_regions(text)
+        assert found == sorted(found, key=lambda r: (r.start, r.end))
