@@ -36,6 +36,18 @@ _LONG_START = _rx_std(
     r"|categor|keywords|©|\(c\)|copyright|all\srights|accept|reject|manage|privacy|terms|become|already"
     r"|you\shave|start|try|advert|sponsored|story|article|continue|skip|scroll|supported|partner|presented)")
 _LONG_ANYWHERE = _rx_std(r"cookie|donat|journalism|newsletter|inbox|subscri|your\ssupport")
+# _LONG_ANYWHERE's literals: `in` finds each of them ~2x faster than the alternation
+# (tried at every c, d, i, j, n, s and y); the one with a \s goes to the pattern
+# only when its literal part is there
+_ANYWHERE_WORDS = ("cookie", "donat", "journalism", "newsletter", "inbox", "subscri")
+
+
+def _long_anywhere(low: str) -> bool:
+    """``_LONG_ANYWHERE.search(low) is not None``, found with ``in``."""
+    for word in _ANYWHERE_WORDS:
+        if word in low:
+            return True
+    return "support" in low and _LONG_ANYWHERE.search(low) is not None
 _TERMINAL = _rx(r"[.!?…:;”\"’')\]]\s*$")
 # Entries that may start anywhere in a line (``[^\n]{0,200}\b(?:we\s+use\s+cookies...``)
 # cost most of a pack's merged alternation: the regex tries each of them at every
@@ -134,7 +146,7 @@ class BoilerplateLines(Rule):
             return None
         if len(line) > 160 and self.builtin_only:
             low = line.lower()
-            if not (_LONG_START.match(low) or _LONG_ANYWHERE.search(low)):
+            if not (_LONG_START.match(low) or _long_anywhere(low)):
                 return None                  # a paragraph of prose: no long pattern can match
         self._lines += 1
         for pack in self.packs:
