@@ -25,6 +25,22 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"mtclean {__version__}\n")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print mtclean's version and exit."),
+) -> None:
+    """Find and fix the damage machine translation and web scraping leave in English text."""
+
+
 def _err(message: str) -> None:
     sys.stderr.write(f"mtclean: error: {message}\n")
 
@@ -44,6 +60,10 @@ def _settings_for(select, ignore, extend_select, min_confidence, unsafe, config:
     Exits 2 with a message naming the file and key on any configuration error."""
     from .config import ConfigError, Overrides, Resolver
 
+    if select is not None and not _codes(select):
+        # (`--select "$CODES"` with CODES unset would otherwise check nothing and pass)
+        _err("--select names no rule; give codes or prefixes (e.g. --select MT1), or ALL for every rule")
+        raise typer.Exit(EXIT_ERROR)
     overrides = Overrides(select=_codes(select), extend_select=_codes(extend_select) or (),
                           ignore=_codes(ignore) or (), min_confidence=min_confidence,
                           unsafe_fixes=bool(unsafe) or None)
@@ -119,11 +139,31 @@ def _warn(messages) -> None:
         sys.stderr.write(f"mtclean: warning: {m}\n")
 
 
+def _check_output_file(output_file: Optional[str]) -> None:
+    """Refuse an --output-file that cannot be written before any work is done."""
+    if not output_file:
+        return
+    parent = os.path.dirname(os.path.abspath(output_file))
+    if os.path.isdir(output_file):
+        _err(f"{output_file}: is a directory (--output-file needs a file name)")
+    elif not os.path.isdir(parent):
+        _err(f"{output_file}: directory {os.path.dirname(output_file) or '.'} does not exist")
+    elif not os.access(parent, os.W_OK):
+        _err(f"{output_file}: permission denied (cannot write in {os.path.dirname(output_file) or '.'})")
+    else:
+        return
+    raise typer.Exit(EXIT_ERROR)
+
+
 def _emit(text: str, output_file: Optional[str]) -> None:
     if output_file:
         from .textfile import write_atomic
 
-        write_atomic(output_file, text.encode("utf-8"))
+        try:
+            write_atomic(output_file, text.encode("utf-8"))
+        except OSError as exc:
+            _err(f"{output_file}: cannot write the report: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_ERROR)
     elif text:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -160,6 +200,9 @@ def _summary(reports) -> None:
 
 
 FORMAT_HELP = "Output format: text, concise, json, json-lines, sarif, github or diff."
+#: what --statistics can print (a table, or its rows as JSON)
+STATISTICS_FORMATS = ("text", "json", "json-lines")
+MAX_BYTES_HELP = "Refuse files larger than this many bytes (at least 1)."
 
 
 @app.command()
@@ -173,11 +216,12 @@ def check(
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Include unsafe fixes in --format diff."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
     output_file: Optional[str] = typer.Option(None, "--output-file", "-o", help="Write the report to a file."),
-    max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+    max_bytes: int = typer.Option(256 * 1024 * 1024, min=1, help=MAX_BYTES_HELP),
     languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
     require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
     config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
-    statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule instead of each finding."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule instead of "
+                                    "each finding (--format text, json or json-lines)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the findings only: no summary line."),
     force_exclude: bool = typer.Option(False, "--force-exclude", help=FORCE_EXCLUDE_HELP),
 ) -> None:
@@ -189,6 +233,10 @@ def check(
     if format not in FORMATS:
         _err(f"unknown format {format!r} (allowed: {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_ERROR)
+    if statistics and format not in STATISTICS_FORMATS:
+        _err(f"--statistics prints {', '.join(STATISTICS_FORMATS)}, not {format!r}")
+        raise typer.Exit(EXIT_ERROR)
+    _check_output_file(output_file)
     settings_for = _settings_for(select, ignore, extend_select, min_confidence, unsafe_fixes, config)
     files = _files(settings_for, paths, force_exclude)
     settings_for = _with_languagetool(settings_for, languagetool)
@@ -200,7 +248,8 @@ def check(
 
         _emit(render_statistics(result.reports, format), output_file)
     else:
-        _emit(render(format, result.reports, color=_use_color() and not output_file), output_file)
+        _emit(render(format, result.reports, color=_use_color() and not output_file, errors=result.errors),
+              output_file)
     if not quiet and format in ("text", "concise") and sys.stderr.isatty():
         _summary(result.reports)
     _warn(result.warnings)
@@ -221,7 +270,7 @@ def fix(
     extend_select: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to enable in addition."),
     ignore: Optional[List[str]] = typer.Option(None, help="Rule codes or prefixes to disable."),
     min_confidence: Optional[float] = typer.Option(None, help="Ignore findings below this confidence."),
-    max_bytes: int = typer.Option(256 * 1024 * 1024, help="Refuse files larger than this."),
+    max_bytes: int = typer.Option(256 * 1024 * 1024, min=1, help=MAX_BYTES_HELP),
     languagetool: Optional[str] = typer.Option(None, "--languagetool", metavar="URL", help=LT_HELP),
     require_languagetool: bool = typer.Option(False, "--require-languagetool", help=LT_REQUIRE_HELP),
     config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
@@ -245,9 +294,17 @@ def fix(
     _warn(result.warnings)
     for r in result.reports:
         if diff:
-            sys.stdout.write(file_diff(r.path, originals[r.path].text, r.text))
+            sys.stdout.write(file_diff(r.path, originals[r.path].text, r.text, r.bom))
         elif r.path == "-":
             sys.stdout.buffer.write(originals["-"].encode(r.text))
+    if result.passthrough is not None and not diff:
+        # standard input refused (binary, not UTF-8, too large): written back as it
+        # came, with whatever was left unread, so a pipeline keeps its text (exit 2 says so)
+        import shutil
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.passthrough)
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
     sys.stdout.flush()
     n_applied = sum(len(getattr(r, "applied", [])) for r in result.reports)
     if not diff and result.written and not quiet:
@@ -268,11 +325,14 @@ def fix(
 def rules_cmd(
     format: str = typer.Option("text", "--format", "-f", help="text or json"),
 ) -> None:
-    """List every rule: code, name, fix applicability, default on/off."""
+    """List every rule: code, name, the safest fix it can make, default on/off."""
     import json
 
     from .registry import RulePackError, all_rules
 
+    if format not in ("text", "json"):
+        _err(f"unknown format {format!r} (allowed: text, json)")
+        raise typer.Exit(EXIT_ERROR)
     try:
         rules = all_rules()
     except RulePackError as exc:
@@ -284,9 +344,12 @@ def rules_cmd(
         sys.stdout.write(json.dumps([dict(zip(("code", "name", "fix", "default", "summary"), r)) for r in rows],
                                     ensure_ascii=False, indent=2) + "\n")
         return
-    sys.stdout.write(f"{'CODE':<7} {'NAME':<26} {'FIX':<13} {'DEFAULT':<8} SUMMARY\n")
+    # MAX-FIX is the safest applicability the rule's fixes can have: many of its findings
+    # may carry an unsafe or display-only fix (`mtclean rule CODE` says which)
+    wide = max([4, *(len(r[1]) for r in rows)])
+    sys.stdout.write(f"{'CODE':<7} {'NAME':<{wide}} {'MAX-FIX':<13} {'DEFAULT':<8} SUMMARY\n")
     for code, name, fixa, default, summary in rows:
-        sys.stdout.write(f"{code:<7} {name:<26} {fixa:<13} {default:<8} {summary}\n")
+        sys.stdout.write(f"{code:<7} {name:<{wide}} {fixa:<13} {default:<8} {summary}\n")
 
 
 @app.command("rule")

@@ -14,6 +14,7 @@ class FileReport:
     text: str
     findings: list[Finding] = field(default_factory=list)
     fixed: str | None = None            # text with fixes applied (fix / --format diff)
+    bom: str = ""                       # "\ufeff" when the file starts with a UTF-8 byte-order mark (diffs)
 
     @cached_property
     def _lines(self) -> LineIndex:

@@ -16,6 +16,9 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # printed, exit code unaffected
+    #: ``fix -``: standard input that could not be processed (binary, not UTF-8, too
+    #: large), to be written back unchanged: a filter that fails must not eat the text
+    passthrough: bytes | None = None
 
 
 SettingsFor = Callable[[str], Settings]
@@ -50,7 +53,7 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
         settings = settings_for(p)
         regions = regions_for(p, tf.text)
         findings = check(tf.text, settings, regions=regions, path=p)
-        report = FileReport(p, tf.text, findings)
+        report = FileReport(p, tf.text, findings, bom=_bom_text(tf))
         if with_fixes:
             report.fixed = fix(tf.text, unsafe, settings, regions=regions, path=p).text
         result.reports.append(report)
@@ -61,6 +64,12 @@ def check_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *,
     if lt is not None:
         lt.finish_check(result)
     return result
+
+
+def _bom_text(tf: TextFile) -> str:
+    """The UTF-8 byte-order mark as text when ``tf`` starts with one: diffs show it,
+    so that they apply to the file (a UTF-16 file is not patchable text anyway)."""
+    return "\ufeff" if tf.bom == b"\xef\xbb\xbf" else ""
 
 
 def _lt_session(require: bool):
@@ -91,6 +100,8 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
             tf = _load(p, max_bytes)
         except InputError as exc:
             result.errors.append(str(exc))
+            if p == "-" and exc.data is not None:
+                result.passthrough = exc.data
             continue
         originals[p] = tf
         if len(tf.text) > _LARGE:
@@ -100,7 +111,7 @@ def fix_files(paths: Iterable[str | InputError], settings_for: SettingsFor, *, u
         if settings.languagetool:
             lt = lt or _lt_session(require_languagetool)
             lt.amend_fix(res, settings, regions_for=lambda t, p=p: regions_for(p, t), path=p, unsafe=unsafe)
-        report = FileReport(p, res.text, res.remaining, fixed=res.text)
+        report = FileReport(p, res.text, res.remaining, fixed=res.text, bom=_bom_text(tf))
         report.original = tf.text  # type: ignore[attr-defined]
         report.applied = res.applied  # type: ignore[attr-defined]
         result.reports.append(report)

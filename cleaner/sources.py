@@ -18,6 +18,16 @@ def expand(paths: Iterable[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS)
     Files named explicitly are always checked, whatever their extension;
     directories are walked for files with ``extensions``, in sorted order."""
     exts = tuple(extensions)
+    seen: set[str] = set()
+
+    def first_time(f: str) -> bool:
+        # a file named twice (``dir dir/a.txt``, ``a.txt ./a.txt``) is processed once
+        key = os.path.normcase(os.path.realpath(f))
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for p in paths:
         if p == "-":
             yield p
@@ -28,8 +38,11 @@ def expand(paths: Iterable[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS)
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for f in sorted(files):
                     if f.lower().endswith(exts) and not f.startswith("."):
-                        yield os.path.join(root, f)
+                        full = os.path.join(root, f)
+                        if first_time(full):
+                            yield full
         elif path.exists():
-            yield p
+            if first_time(p):
+                yield p
         else:
             yield InputError(f"{p}: no such file or directory")

@@ -21,7 +21,11 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 
 class InputError(Exception):
-    """A file that cannot be processed; the message names the file and the problem."""
+    """A file that cannot be processed; the message names the file and the problem.
+    ``data``: for standard input, the bytes read before it was refused (so that
+    ``fix -`` can pass them through unchanged)."""
+
+    data: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,15 @@ def read(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFile:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{name}: larger than {max_bytes} bytes; not checked (raise --max-bytes, "
-                         "or use `mtclean batch` for archives)")
-    return decode(data, name)
+    try:
+        if len(data) > max_bytes:
+            raise InputError(f"{name}: larger than {max_bytes} bytes; not checked (raise --max-bytes, "
+                             "or use `mtclean batch` for archives)")
+        return decode(data, name)
+    except InputError as exc:
+        if name == "-":
+            exc.data = data
+        raise
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

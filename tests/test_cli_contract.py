@@ -328,7 +328,7 @@ def test_rules_lists_every_rule():
     r = run_cli("rules")
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split()[:4] == ["CODE", "NAME", "FIX", "DEFAULT"]
+    assert lines[0].split()[:4] == ["CODE", "NAME", "MAX-FIX", "DEFAULT"]
     rows = {line.split()[0]: line.split() for line in lines[1:]}
     registry = all_rules()
     assert set(rows) == set(registry)

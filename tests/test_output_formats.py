@@ -104,6 +104,23 @@ def test_sarif_without_findings_is_valid(tmp_path):
     assert log["runs"][0]["results"] == []
 
 
+def test_sarif_marks_a_run_with_unreadable_files_unsuccessful(tmp_path):
+    """Files that could not be checked are tool execution notifications, and the
+    invocation is not successful: code scanning must not show the run as clean."""
+    (tmp_path / "ok.md").write_text("All fine here.\n", encoding="utf-8")
+    (tmp_path / "latin.txt").write_bytes(b"Caf\xe9 au lait.\n")
+    r = run_cli("check", "-f", "sarif", "ok.md", "latin.txt", cwd=tmp_path)
+    assert r.returncode == 2
+    log = json.loads(r.stdout)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    inv = log["runs"][0]["invocations"]
+    assert inv[0]["executionSuccessful"] is False
+    assert [n["message"]["text"] for n in inv[0]["toolExecutionNotifications"]] == [
+        line.removeprefix("mtclean: error: ") for line in r.stderr.splitlines()]
+    ok = json.loads(run_cli("check", "-f", "sarif", "ok.md", cwd=tmp_path).stdout)
+    assert ok["runs"][0]["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
 def test_github_annotations(doc, tmp_path):
     r = run_cli("check", "-f", "github", "docs/a b.md", cwd=tmp_path)
     lines = r.stdout.splitlines()

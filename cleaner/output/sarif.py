@@ -71,7 +71,7 @@ def _fingerprint(report, f, seen: dict) -> str:
     return hashlib.sha256(f"{key}\0{n}".encode("utf-8")).hexdigest()[:32]
 
 
-def build(reports) -> dict:
+def build(reports, errors=()) -> dict:
     from .. import __version__
 
     try:
@@ -131,10 +131,16 @@ def build(reports) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    # files that could not be checked (binary, not UTF-8, missing): a code-scanning
+    # service must not show the run as clean
+    run["invocations"] = [{
+        "executionSuccessful": not errors,
+        "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors],
+    }]
     cwd = Path(os.getcwd()).resolve().as_uri()
     run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": cwd.rstrip("/") + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render(reports, **_options) -> str:
-    return json.dumps(build(reports), ensure_ascii=False, indent=2) + "\n"
+def render(reports, errors=(), **_options) -> str:
+    return json.dumps(build(reports, errors), ensure_ascii=False, indent=2) + "\n"
