@@ -111,3 +111,15 @@ def test_fix_stdin_too_large_passes_everything_through():
     data = b"They met Macronwho smiled. " * 400
     r = run_cli("fix", "--max-bytes", "100", "-", input=data)
     assert r.returncode == 2 and r.stdout_bytes == data and "larger than 100 bytes" in r.stderr
+
+
+@pytest.mark.parametrize("line, pad", [
+    ("They 東京 met Macronwho smiled.", " " * 14),            # two wide characters: 2 columns each
+    ("\tThey\tmet Macronwho smiled.", "\t    \t    "),        # tabs copied: the terminal expands both alike
+    ("Cafe\u0301 met Macronwho smiled.", " " * 9),           # a combining accent takes no column
+])
+def test_caret_sits_under_the_finding_on_a_terminal(line, pad):
+    r = run_cli("check", "-", input=line + "\n")
+    source, carets = r.stdout.splitlines()[1:3]
+    assert source == f"  | {line}"
+    assert carets == f"  | {pad}{'^' * len('Macronwho')}"

@@ -5,6 +5,28 @@ from __future__ import annotations
 _WINDOW = 60
 
 
+def _cells(ch: str) -> int:
+    """Terminal columns ``ch`` takes: 2 for East Asian wide and full-width
+    characters, 0 for combining marks and zero-width characters, else 1."""
+    if ch.isascii():
+        return 1
+    import unicodedata
+
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _caret_line(excerpt: str, caret: int, width: int) -> tuple[str, str]:
+    """(padding, carets) that put the carets under ``excerpt[caret:caret + width]``
+    on a terminal: tabs in the padding are copied (the terminal expands them the
+    same way), wide characters count double, combining marks not at all."""
+    pad = "".join("\t" if ch == "\t" else " " * _cells(ch) for ch in excerpt[:caret])
+    under = excerpt[caret:caret + width]
+    n = sum(4 if ch == "\t" else _cells(ch) for ch in under)
+    return pad, "^" * max(1, n)
+
+
 def _excerpt(line: str, col: int, width: int) -> tuple[str, int]:
     """A window of ``line`` around column ``col`` (1-based); returns (text, caret column 0-based)."""
     start = max(0, col - 1 - _WINDOW)
@@ -28,7 +50,8 @@ def render(reports, *, color: bool = False, show_source: bool = True, **_options
                 width = (end_col - col) if end_line == line else len(src) - col + 1
                 excerpt, caret = _excerpt(src, col, width)
                 out.append(f"  {dim}|{reset} {excerpt}")
-                out.append(f"  {dim}|{reset} {' ' * caret}{cyan}{'^' * max(1, min(width, len(excerpt) - caret))}{reset}")
+                pad, carets = _caret_line(excerpt, caret, max(1, min(width, len(excerpt) - caret)))
+                out.append(f"  {dim}|{reset} {pad}{cyan}{carets}{reset}")
             if f.fix is not None:
                 fixed = _fixed_excerpt(r.text, f)
                 out.append(f"  {green}= fix ({f.fix.applicability.label}){reset}: {f.fix.message or 'apply'}"
