@@ -418,6 +418,36 @@ def test_warc_text_records_cleaned_others_untouched(tmp_path, gz):
 # --------------------------------------------------------------------------------------
 # Parquet
 # --------------------------------------------------------------------------------------
+def test_warc_record_whose_fixes_its_charset_cannot_hold_is_kept_and_not_counted_fixed(tmp_path):
+    """MT403 turns ``&#8217;`` into ’, which ISO-8859-1 cannot encode: the record is
+    written back as it was, reported once, and none of its findings counts as applied."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=False)
+    body = "We don&#8217;t know. The talks the the will continue.".encode("latin-1")
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/plain; charset=ISO-8859-1"),
+                                       ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record("http://a/lat", "response", payload=io.BytesIO(body), http_headers=http))
+    (tmp_path / "lat.warc").write_bytes(buf.getvalue())
+    run = batch("lat.warc", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 3, run.stderr
+    assert_no_traceback(run)
+    assert (tmp_path / "out" / "lat.warc").read_bytes() == buf.getvalue()
+    found = read_jsonl(tmp_path / "out" / "findings.jsonl")
+    assert sorted(f["rule"] for f in found) == ["MT106", "MT403"] and not any(f["applied"] for f in found)
+    [err] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert err["kind"] == "charset-unencodable" and "ISO-8859-1" in err["reason"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["findings"]["applied"] == 0
+    assert all(v["applied"] == 0 for v in summary["findings"]["by_rule"].values())
+    assert summary["records"] == {**summary["records"], "in": 1, "out": 0, "errored": 1, "changed": 0}
+    assert_reconciles(summary)
+
+
 def test_parquet_text_column_cleaned_schema_and_other_columns_kept(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -450,6 +480,36 @@ def test_parquet_text_column_cleaned_schema_and_other_columns_kept(tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["records"]["in"] == 200 and summary["records"]["errored"] == 1
     assert_reconciles(summary)
+
+
+@pytest.mark.parametrize("column, values, want", [
+    ("uid", "uuid-bytes", ["00000000000000000000000000000000", "00000000000000000000000000000001"]),
+    ("name", "text-bytes", ["doc-a", "doc-b"]),
+    ("price", "decimal", ["1.50", "2.25"]),
+    ("ts", "timestamp", ["2024-01-01T00:00:00", "2024-01-02T00:00:00"]),
+])
+def test_parquet_ids_of_any_type_are_reported_as_json(tmp_path, column, values, want):
+    """An id column of bytes, decimals or timestamps (not JSON types) is written in
+    the reports as hex / text / ISO 8601; the job completes."""
+    import datetime
+    import decimal
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = {"uuid-bytes": pa.array([uuid.UUID(int=i).bytes for i in range(2)], pa.binary(16)),
+            "text-bytes": pa.array([b"doc-a", b"doc-b"], pa.binary()),
+            "decimal": pa.array([decimal.Decimal("1.50"), decimal.Decimal("2.25")], pa.decimal128(5, 2)),
+            "timestamp": pa.array([datetime.datetime(2024, 1, 1), datetime.datetime(2024, 1, 2)])}[values]
+    pq.write_table(pa.table({column: data, "text": ["We said the the end.", None]}), tmp_path / "u.parquet")
+    run = batch("u.parquet", "--out", "out", "--id-column", column, cwd=tmp_path)
+    assert run.returncode == 3, run.stderr                    # the null text: completed with errors
+    assert_no_traceback(run)
+    [finding] = read_jsonl(tmp_path / "out" / "findings.jsonl")
+    [err] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert (finding["id"], err["id"]) == (want[0], want[1])
+    assert_reconciles(json.loads((tmp_path / "out" / "summary.json").read_text()))
 
 
 # --------------------------------------------------------------------------------------
@@ -609,6 +669,9 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
         ("a.jsonl", "--out", "o6", "--select", "MT999"),
         ("a.jsonl", "--out", "o7", "--check-only", "--unsafe-fixes"),
         ("a.jsonl",),
+        ("a.jsonl", "--out", "x.csv"),                        # a file, not a directory
+        ("a.jsonl", "--out", "x.csv/sub"),
+        ("a.jsonl", "--out", "o9", "--select", ""),
     ]
     for args in cases:
         run = batch(*args, cwd=tmp_path)

@@ -37,6 +37,7 @@ KINDS = (
     "missing-text-field",     # a record without the text field / column (or null there)
     "not-text",               # the text field is not a string
     "not-utf8",               # bytes that do not decode (UTF-8, or the declared charset)
+    "charset-unencodable",    # a WARC record whose cleaned text its declared charset cannot encode
     "record-too-large",       # over --max-record-bytes: passed through uncleaned
     "truncated-warc-record",  # the archive ends before the record's Content-Length
     "malformed-warc",         # bytes that are not a WARC record (skipped to the next record)

@@ -156,7 +156,8 @@ def run(cfg: JobConfig) -> JobOutcome:
         return out / inp.out_rel / rel if inp.is_dir else out / inp.out_rel
 
     def errors_bytes(errors: list[dict]) -> bytes:
-        return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors).encode("utf-8")
+        # (default=str: a last resort; readers already give ids in JSON form, process.json_id)
+        return "".join(json.dumps(e, ensure_ascii=False, default=str) + "\n" for e in errors).encode("utf-8")
 
     def commit(inp: readers.InputFile, key: str, stats: dict, errors: list[dict], input_bytes: int,
                data: bytes | None = None, files: list[str] | None = None, parts: dict | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,13 +219,26 @@ class _Cleaner:
         st["applied"] += len(r.applied)
         return r.text
 
+    def unapply(self, mark: int) -> None:
+        """The record whose report lines start at ``mark`` was written back uncleaned
+        after all: its findings become not applied, and the counts follow."""
+        by_rule = self.stats["by_rule"]
+        for i in range(mark, len(self.lines)):
+            key, line = self.lines[i]
+            row = json.loads(line)
+            if row.get("applied"):
+                row["applied"] = False
+                by_rule[row["rule"]][1] -= 1
+                self.stats["applied"] -= 1
+                self.lines[i] = (key, json.dumps(row, ensure_ascii=False, default=str))
+
     def _report(self, text: str, where: dict, f, start: int, end: int, applied: bool) -> None:
         row = {"file": self.file}
         row.update(where)
         row.update(rule=f.rule, name=f.name, start=start, end=end, text=text[start:end][:SNIPPET],
                    message=f.message, fix=f.fix.applicability.label if f.fix is not None else None,
                    applied=applied)
-        self.lines.append(((start, end, f.rule), json.dumps(row, ensure_ascii=False)))
+        self.lines.append(((start, end, f.rule), json.dumps(row, ensure_ascii=False, default=str)))
 
 
 def _to_input(pos: int, edits) -> int:
@@ -413,6 +427,7 @@ def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
                                                  where=where))
             emit(raw)
             continue
+        mark = len(cl.lines)
         new = _cleaned(cl, errors, task.file, text, where, lambda: _regions(w.text_type, task.file, text),
                        task.file)
         if new is None:
@@ -421,15 +436,47 @@ def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
         try:
             payload = new.encode(w.charset)
         except UnicodeEncodeError as exc:
-            errors.append(error_entry(task.file, "not-utf8", f"the cleaned text does not fit charset {w.charset}: "
-                                      f"{exc.reason}; passed through uncleaned", action=PASSED_THROUGH, where=where))
+            bad = new[exc.start:exc.end]
+            errors.append(error_entry(task.file, "charset-unencodable",
+                                      f"the cleaned text does not fit the record's charset {w.charset} "
+                                      f"({bad!r} cannot be encoded); passed through uncleaned",
+                                      action=PASSED_THROUGH, where=where))
             st["records_out"] -= 1                  # counted as cleaned and changed by _cleaned: errored instead
             st["changed"] -= 1
             st["errored"] += 1
+            cl.unapply(mark)                        # and its fixes were not applied after all
             emit(raw)
             continue
         emit(writers.rewrite_warc(w.headers, w.http, payload, w.tail))
     return None if opts.check_only else b"".join(out)
+
+
+def json_id(value: Any) -> Any:
+    """A record id as the reports can write it in JSON: strings, integers, booleans
+    and finite floats as they are; binary ids (UUIDs stored as 16 bytes) as their
+    UTF-8 text when they are text, else as lower-case hex; dates and times in ISO
+    8601; decimals and anything else as their text; lists and maps item by item."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raw = bytes(value)
+        try:
+            text = raw.decode("utf-8")
+            if text.isprintable():
+                return text
+        except UnicodeDecodeError:
+            pass
+        return raw.hex()
+    if isinstance(value, (list, tuple)):
+        return [json_id(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_id(v) for k, v in value.items()}
+    iso = getattr(value, "isoformat", None)
+    if callable(iso):
+        return iso()
+    return str(value)
 
 
 def _parquet(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
@@ -446,7 +493,7 @@ def _parquet(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
     for i, text in enumerate(texts):
         where: dict[str, Any] = {"row": first + i}
         if ids is not None:
-            where["id"] = ids[i]
+            where["id"] = json_id(ids[i])
         if text is None:
             _passthrough(st, errors, error_entry(task.file, "missing-text-field",
                                                  f"column {opts.text_column!r} is null in this row",

@@ -225,6 +225,11 @@ class State:
 
     # -- opening --------------------------------------------------------------------
     def open(self, fingerprint: str, info: dict, *, resume: bool, overwrite: bool) -> None:
+        if self.out.exists() and not self.out.is_dir():
+            raise BatchUsageError(f"{self.out}: --out names a file; give a directory (new or empty)")
+        for up in self.out.resolve().parents:
+            if up.exists() and not up.is_dir():
+                raise BatchUsageError(f"{self.out}: {up} is a file, not a directory")
         if self.manifest.exists():
             header, entries, finished = self._read()
             if overwrite:
