@@ -546,6 +546,19 @@ def test_text_directory_mirrored_with_encodings_and_markup_kept(tmp_path):
 # --------------------------------------------------------------------------------------
 # bad input never loses data
 # --------------------------------------------------------------------------------------
+def test_files_of_other_types_in_an_input_directory_are_accounted_for(tmp_path):
+    d = tmp_path / "site"
+    (d / "img").mkdir(parents=True)
+    (d / "a.txt").write_text("We said the the end.\n")
+    (d / "img" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    (d / "notes.docx").write_bytes(b"PK\x03\x04")
+    run = batch("site", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["ignored_files"] == {"count": 2, "first": ["site/notes.docx", "site/img/logo.png"]}  # walk order
+    assert "ignored: 2 file(s) of other types" in run.stdout
+
+
 def test_bad_input_is_reported_and_never_lost(tmp_path):
     recs = make_records(30, seed=5)
     lines = [(json.dumps(r, ensure_ascii=False) + "\n").encode() for r in recs]

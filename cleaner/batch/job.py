@@ -116,7 +116,8 @@ def run(cfg: JobConfig) -> JobOutcome:
     if cfg.shard_bytes <= 0 or cfg.opts.max_record <= 0:
         raise BatchUsageError("--shard-size and --max-record-bytes must be positive")
     out = cfg.out
-    inputs = readers.discover(cfg.inputs, out, cfg.input_format)
+    ignored: list[str] = []
+    inputs = readers.discover(cfg.inputs, out, cfg.input_format, ignored)
     try:
         engine_fp = engine_id(cfg.opts.settings)
     except Exception as exc:  # a broken rule pack
@@ -133,6 +134,7 @@ def run(cfg: JobConfig) -> JobOutcome:
         return JobOutcome(previous, int(previous.get("exit_code", EXIT_OK)), nothing_to_do=True)
 
     summ = summary_mod.Summary(_mode(cfg.opts), cfg.engine, cfg.jobs, str(out), len(inputs), cfg.scheduler)
+    summ.ignored = ignored
     progress = _Progress(sum(i.size for i in inputs), cfg.progress)
     out_real = out.resolve()
     attempts: dict[str, int] = {}

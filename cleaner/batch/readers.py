@@ -119,8 +119,11 @@ def walk_sorted(root: Path, exclude: Path | None = None) -> Iterator[tuple[Path,
         stack.extend(reversed(subdirs))
 
 
-def discover(inputs: list[str], out_dir: Path, forced: str | None = None) -> list[InputFile]:
-    """Expand the command line's inputs; raise :class:`BatchUsageError` when one is unusable."""
+def discover(inputs: list[str], out_dir: Path, forced: str | None = None,
+             ignored: list[str] | None = None) -> list[InputFile]:
+    """Expand the command line's inputs; raise :class:`BatchUsageError` when one is unusable.
+    Files of other types found in input directories are appended to ``ignored``
+    (display paths), so that the summary can account for them."""
     out_real = out_dir.resolve()
     found: list[InputFile] = []
     for arg in inputs:
@@ -136,6 +139,8 @@ def discover(inputs: list[str], out_dir: Path, forced: str | None = None) -> lis
             for f, rel in walk_sorted(p, exclude=out_real):
                 kind = detect(f.name, None)
                 if kind is None:
+                    if ignored is not None:
+                        ignored.append(os.path.join(arg, rel))
                     continue
                 if kind[0] == "text" and not forced:
                     n_text += 1

@@ -42,6 +42,7 @@ class Summary:
     errors: int = 0
     input_bytes: int = 0
     run_input_bytes: int = 0
+    ignored: list = field(default_factory=list)           # files of other types in input directories
     started: float = field(default_factory=time.perf_counter)
 
     def add(self, stats: dict, n_errors: int, input_bytes: int, *, resumed: bool) -> None:
@@ -77,6 +78,8 @@ class Summary:
             "reconciles": t["records_in"] == t["records_out"] + t["errored"],
             "findings": {"total": t["findings"], "applied": t["applied"], "by_rule": by_rule},
             "errors": self.errors,
+            # files of other types found in input directories, not read (the first 100 named)
+            "ignored_files": {"count": len(self.ignored), "first": self.ignored[:100]},
             "shards": {"total": self.shards, "resumed": self.resumed},
             "bytes": {"input": self.input_bytes, "text": t["text_bytes"],
                       "text_this_run": self.run_stats["text_bytes"]},
@@ -105,6 +108,10 @@ def render(d: dict[str, Any]) -> str:
                  + (f" = {rate:.2f} MB/s" if rate is not None else ""))
     if d["errors"]:
         lines.append(f"  errors: {d['errors']} (see {d['out']}/errors.jsonl)")
+    ign = d.get("ignored_files") or {}
+    if ign.get("count"):
+        lines.append(f"  ignored: {ign['count']} file(s) of other types in the input directories, not read "
+                     f"(e.g. {ign['first'][0]}; listed in summary.json)")
     lines.append(f"  report: {d['out']}/summary.json, {d['out']}/findings.jsonl")
     return "\n".join(lines) + "\n"
 
