@@ -102,6 +102,12 @@ def test_crash_sigkill_then_resume_is_byte_identical(job):
     with open(tmp / "crash" / ".mtclean-batch" / "manifest.jsonl", "ab") as fh:
         fh.write(b'{"shard":"00000-00009')
     (tmp / "crash" / ".mtclean-batch" / "parts" / ".00000-0009999.data.1.mtclean-tmp").write_bytes(b"junk")
+    # and a finished part damaged without changing its size (a bad disk, a stray write):
+    # its checksum no longer matches, so the shard is done again
+    part = sorted((tmp / "crash" / ".mtclean-batch" / "parts").glob("*.data"))[0]
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
     _check_resumed(tmp, "crash", ref, ref_summary)
 
 

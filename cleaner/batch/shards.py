@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -210,6 +211,18 @@ def shard_stats(entry: dict | None, records: int) -> dict:
 # --------------------------------------------------------------------------------------
 # the state directory
 # --------------------------------------------------------------------------------------
+def _crc_of(path: Path) -> int | None:
+    """CRC-32 of a file, read in 1 MB blocks (None when it cannot be read)."""
+    crc = 0
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                crc = zlib.crc32(block, crc)
+    except OSError:
+        return None
+    return crc
+
+
 class State:
     """``OUT/.mtclean-batch``: part files and the manifest of finished shards."""
 
@@ -222,6 +235,7 @@ class State:
         self.finished = False           # the manifest says the whole job completed
         self._fh = None
         self._header: dict = {}
+        self._crcs: dict[str, dict[str, int]] = {}     # CRC-32 of the parts written, until committed
 
     # -- opening --------------------------------------------------------------------
     def open(self, fingerprint: str, info: dict, *, resume: bool, overwrite: bool) -> None:
@@ -291,10 +305,13 @@ class State:
     def _intact(self, entry: dict) -> bool:
         if self.finished:
             return True
+        crcs = entry.get("crc", {})
         for kind, size in entry.get("parts", {}).items():
             p = self.part(entry["shard"], kind)
             if size and (not p.exists() or p.stat().st_size != size):
                 return False
+            if size and kind in crcs and _crc_of(p) != crcs[kind]:
+                return False                # same size, other bytes: redo the shard
         for rel in entry.get("files", []):
             if not (self.out / rel).exists():
                 return False
@@ -310,11 +327,15 @@ class State:
         if not data:
             self.part(key, kind).unlink(missing_ok=True)
             return 0
+        self._crcs.setdefault(key, {})[kind] = zlib.crc32(data)
         return write_atomic(self.part(key, kind), data)
 
     def commit(self, key: str, input_index: int, stats: dict, parts: dict[str, int],
                files: list[str] | None = None, input_bytes: int = 0, whole: bool = False) -> dict:
         entry = {"shard": key, "input": input_index, "stats": stats, "parts": parts, "input_bytes": input_bytes}
+        crc = self._crcs.pop(key, None)
+        if crc:
+            entry["crc"] = crc                  # checked by --resume (_intact)
         if files:
             entry["files"] = files
         if whole:
