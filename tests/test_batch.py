@@ -829,3 +829,22 @@ def test_gzip_member_failing_its_crc_is_held_back_whole(tmp_path):
     assert err["kind"] == "corrupt-gzip" and err["offset"] == len(members[0]) and "checksum" in err["reason"]
     got = gzip.decompress((tmp_path / "out" / "c.jsonl.gz").read_bytes()).splitlines()
     assert [json.loads(x)["id"] for x in got] == [r["id"] for r in recs[:10] + recs[20:]]
+
+
+@pytest.mark.parametrize("line, new, want", [
+    # an all-ASCII line (Python's json.dumps default) stays ASCII
+    ('{"id":1,"text":"We don&#8217;t know."}', "We don’t know.", '{"id":1,"text":"We don\\u2019t know."}'),
+    # raw UTF-8 elsewhere in the line: raw UTF-8
+    ('{"text":"Caf\u00e9 the the end","x":"é"}', "Café the end", '{"text":"Café the end","x":"é"}'),
+    # the old string escaped its non-ASCII: escaped, whatever the rest of the line
+    ('{"text":"Caf\\u00e9 the the end","x":"é"}', "Café the end", '{"text":"Caf\\u00e9 the end","x":"é"}'),
+    # Go's HTML-safe escapes and PHP's \/ are kept
+    ('{"text":"Use \\u003cb\\u003e \\u0026 the the rest \\/ x"}', "Use <b> & the rest / x",
+     '{"text":"Use \\u003cb\\u003e \\u0026 the rest \\/ x"}'),
+])
+def test_splice_json_keeps_the_escaping_style(line, new, want):
+    from cleaner.batch.writers import splice_json
+
+    got = splice_json(line, ["text"], new)
+    assert got == want
+    assert json.loads(got)["text"] == new

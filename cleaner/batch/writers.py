@@ -155,12 +155,21 @@ def locate(s: str, keys: list, start: int = 0) -> tuple[int, int]:
 def splice_json(line: str, keys: list, new_text: str) -> str:
     """``line`` with the JSON string at ``keys`` replaced by ``new_text``.
 
-    The new string is escaped like the old one: ``\\uXXXX`` for non-ASCII when the old
-    token was pure ASCII but held non-ASCII text, raw UTF-8 otherwise."""
+    The new string is escaped like the line was: ``\\uXXXX`` for non-ASCII when the
+    whole line is ASCII (Python's ``json.dumps`` default) or the old string escaped
+    its non-ASCII characters, raw UTF-8 otherwise;
+    ``<``, ``>`` and ``&`` as ``\\u003c``... when the old string escaped one of them
+    (Go's ``encoding/json``); ``/`` as ``\\/`` when the old string did (PHP)."""
     s, e = locate(line, keys)
     old = line[s:e]
-    ascii_style = old.isascii() and not _decoder.decode(old).isascii()
-    return line[:s] + json.dumps(new_text, ensure_ascii=ascii_style) + line[e:]
+    escaped = line.isascii() or (old.isascii() and not _decoder.decode(old).isascii())
+    out = json.dumps(new_text, ensure_ascii=escaped)
+    low = old.lower()
+    if "\\u003c" in low or "\\u003e" in low or "\\u0026" in low:
+        out = out.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    if "\\/" in old:
+        out = out.replace("/", "\\/")
+    return line[:s] + out + line[e:]
 
 
 # --------------------------------------------------------------------------------------
