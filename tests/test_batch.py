@@ -482,6 +482,39 @@ def test_parquet_text_column_cleaned_schema_and_other_columns_kept(tmp_path):
     assert_reconciles(summary)
 
 
+def test_unreadable_parquet_file_is_copied_and_counted_as_one_errored_record(tmp_path):
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1 not really parquet")
+    run = batch("bad.parquet", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 3 and run.stderr
+    assert_no_traceback(run)
+    assert (tmp_path / "out" / "bad.parquet").read_bytes() == b"PAR1 not really parquet"
+    [err] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert err["kind"] == "unreadable-file" and err["action"] == "copied" and err["records"] == 1
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (summary["records"]["in"], summary["records"]["errored"]) == (1, 1)
+    assert_reconciles(summary)
+
+
+@pytest.mark.parametrize("name, args", [("dump", ("--input-format", "jsonl")), ("mislabelled.jsonl", ())])
+def test_compression_is_recognised_by_its_magic_bytes_when_the_name_does_not_say(tmp_path, name, args):
+    import gzip
+
+    raw = b"".join(json.dumps({"id": i, "text": "We said the the end."}).encode() + b"\n" for i in range(5))
+    (tmp_path / name).write_bytes(gzip.compress(raw))
+    run = batch(name, "--out", "out", *args, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    out = gzip.decompress((tmp_path / "out" / name).read_bytes())     # written back compressed, too
+    assert [json.loads(x)["text"] for x in out.splitlines()] == ["We said the end."] * 5
+
+
+def test_unterminated_json_string_is_reported_as_such(tmp_path):
+    (tmp_path / "u.jsonl").write_bytes(b'{"text": "We said the the end.\n{"text": "fine"}\n')
+    run = batch("u.jsonl", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 3
+    [err] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert err["kind"] == "invalid-json" and "Unterminated string" in err["reason"], err
+
+
 @pytest.mark.parametrize("column, values, want", [
     ("uid", "uuid-bytes", ["00000000000000000000000000000000", "00000000000000000000000000000001"]),
     ("name", "text-bytes", ["doc-a", "doc-b"]),

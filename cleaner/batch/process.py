@@ -331,7 +331,9 @@ def _jsonl(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
             continue
         body = line[1:] if line.startswith("\ufeff") else line
         try:
-            obj = json.loads(body)
+            # (without its line break: an unterminated string is reported as such,
+            # not as a control character in the string)
+            obj = json.loads(body.rstrip("\r\n"))
         except ValueError as exc:
             _passthrough(st, errors, error_entry(task.file, "invalid-json", f"invalid JSON: {exc}",
                                                  action=PASSED_THROUGH, where=where))

@@ -66,6 +66,23 @@ def detect(name: str, forced: str | None = None) -> tuple[str, str | None] | Non
     return None
 
 
+def sniff_compression(path: Path, fmt: str, comp: str | None) -> str | None:
+    """``comp``, or — for a JSON Lines / WARC file whose name does not say it is
+    compressed — what its first bytes say (gzip ``1f 8b``, zstd ``28 b5 2f fd``)."""
+    if comp is not None or fmt not in ("jsonl", "warc"):
+        return comp
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return comp
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head == b"\x28\xb5\x2f\xfd":
+        return "zstd"
+    return comp
+
+
 @dataclass
 class InputFile:
     """One input of the job: a file, or (format ``text``) the text files of a directory."""
@@ -150,6 +167,7 @@ def discover(inputs: list[str], out_dir: Path, forced: str | None = None,
                         pass
                 else:
                     fmt, comp = detect(f.name, forced) or kind
+                    comp = sniff_compression(f, fmt, comp)
                     others.append(InputFile(0, f, os.path.join(arg, rel), fmt, comp, f"{base}/{rel}",
                                             _size(f)))
             if n_text:
@@ -163,6 +181,7 @@ def discover(inputs: list[str], out_dir: Path, forced: str | None = None,
                 raise BatchUsageError(f"{arg}: unknown input type (expected .txt, .md, .html, .jsonl[.gz|.zst], "
                                       ".warc[.gz], .wet[.gz], .parquet; or pass --input-format)")
             fmt, comp = kind
+            comp = sniff_compression(p, fmt, comp)
             if fmt == "text":
                 found.append(InputFile(0, p, arg, "text", None, p.name, _size(p), 1))
             else:
@@ -876,9 +895,10 @@ def parquet_items(inp: InputFile, shard_bytes: int, text_column: str) -> Iterato
         schema = pf.schema_arrow
         meta = pf.metadata
     except Exception as exc:  # pyarrow raises several types for damaged files
+        # (its rows cannot be counted: like any unreadable stretch, one errored record)
         yield CopyFile(inp.path, "", error_entry(inp.display, "unreadable-file",
                                                  f"not a readable Parquet file: {exc}", action=COPIED,
-                                                 records=0), records=0)
+                                                 records=1), records=1)
         return
     rows = meta.num_rows
     if rows == 0:
