@@ -6,6 +6,15 @@ not inherit the driver's threads) runs them; at most ``2 × jobs`` shards are in
 flight, which is what keeps memory flat however large the input is.  Workers
 ignore SIGINT: Ctrl-C is handled once, by the driver.  If a worker process dies
 (out of memory, killed), the pool is rebuilt and the shards it held are retried.
+
+If the driver dies (``kill -9``, out of memory), its workers exit too.  A worker's
+parent is the forkserver, not the driver, so nothing would tell them: each worker
+gets the read end of a pipe whose only write end the driver holds, and a watchdog
+thread blocked on it calls ``os._exit`` at end of file, which the kernel delivers
+when the driver dies (reaped or not; no polling, no pid reuse).  The forkserver
+then exits by itself (it stops when every holder of its "alive" pipe, the driver
+and the workers, is gone) and so does the resource tracker (same rule), so no
+process of the job is left holding the driver's stdout and stderr.
 """
 from __future__ import annotations
 
@@ -25,8 +34,22 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _worker_init() -> None:
+def _watch_driver(alive: Any) -> None:
+    """Block until the driver's end of the pipe is closed, then exit at once."""
+    try:
+        alive.poll(None)            # nothing is ever sent: this returns at end of file
+    except Exception:               # pragma: no cover - a broken pipe is end of file too
+        pass
+    os._exit(1)                     # the driver is gone: its shards are redone on --resume
+
+
+def _worker_init(alive: Any = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if alive is not None:           # first, so that a worker still warming up exits too
+        import threading
+
+        threading.Thread(target=_watch_driver, args=(alive,), name="mtclean-driver-watchdog",
+                         daemon=True).start()
     # warm up: load the rule set and the lexicon before the first shard
     from ..fixer import fix
 
@@ -78,6 +101,8 @@ class PoolEngine:
         self.window = 2 * jobs
         self._pool = None
         self._futures: dict = {}
+        self._alive_r: Any = None   # workers watch this end (see _watch_driver) ...
+        self._alive_w: Any = None   # ... which reaches end of file when the driver dies
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor
@@ -86,7 +111,10 @@ class PoolEngine:
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             ctx.set_forkserver_preload(["cleaner.batch.process", "cleaner.fixer"])
-        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=_worker_init)
+        if self._alive_r is None:   # one pipe for every pool of this run (restarts included)
+            self._alive_r, self._alive_w = ctx.Pipe(duplex=False)
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=_worker_init,
+                                         initargs=(self._alive_r,))
 
     def __enter__(self) -> "PoolEngine":
         self._start()
@@ -96,6 +124,14 @@ class PoolEngine:
         if self._pool is not None:
             self._pool.shutdown(wait=exc[0] is None, cancel_futures=True)
             self._pool = None
+        self._close_alive()
+
+    def _close_alive(self) -> None:
+        """Closing the driver's end makes any worker still running (an old pool's) exit."""
+        for conn in (self._alive_w, self._alive_r):
+            if conn is not None:
+                conn.close()
+        self._alive_r = self._alive_w = None
 
     @property
     def pending(self) -> int:
