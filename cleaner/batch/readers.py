@@ -17,8 +17,12 @@ A member that does not decode (or fails its checksum) is reported as a :class:`B
 with the compressed byte range it spans; decoding resumes at the next member header,
 so the good records after the damage are still processed.  Up to ``HOLD_BACK`` bytes
 of a member are held until it verifies, so a damaged member's records are not passed
-on (zstd frames written without a content checksum cannot be verified).  Records are framed here (lines,
-WARC records) so that a truncated or malformed record is reported and skipped
+on (zstd frames written without a content checksum cannot be verified).  A member cut
+short by the end of the file is different: its data is not known to be wrong, only
+incomplete, so everything it decoded is passed on before the ``truncated-*``
+:class:`Break` (``Break.decoded`` says how much); the framers then keep the complete
+records and quarantine only the incomplete one at the cut.  Records are framed here
+(lines, WARC records) so that a truncated or malformed record is reported and skipped
 instead of stopping the whole archive; warcio parses the headers of the records.
 
 Everything here runs in the driver process and streams: memory is bounded by
@@ -283,6 +287,9 @@ class Break:
     start: int
     end: int
     reason: str
+    #: truncated members only: decoded bytes of the member passed on before this Break
+    #: (the framers keep the complete records among them and quarantine the incomplete tail)
+    decoded: int = 0
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -351,9 +358,11 @@ class Stream:
             # HOLD_BACK is streamed (its damage can then only be reported after its records).
             held: list[Piece] | None = []
             held_n = 0
+            decoded = 0
             try:
                 for item in decode_one(fh, buf, start):
                     if isinstance(item, Piece):
+                        decoded += len(item.data)
                         if held is None:
                             yield item
                             continue
@@ -374,9 +383,14 @@ class Stream:
                 fh.seek(nxt)
                 base, buf = nxt, fh.read(CHUNK)
             except _Truncated:
+                # Not damage: the input stops.  What was decoded up to the cut is passed on (it
+                # cannot be verified, the checksum is in the missing end); the framers keep its
+                # complete records and quarantine the incomplete one at the cut.
+                if held:
+                    yield from held
                 yield Break(f"truncated-{label}", start, self.size,
                             f"the file ends inside the {label} {'member' if label == 'gzip' else 'frame'} "
-                            f"starting at byte {start}")
+                            f"starting at byte {start}", decoded)
                 self.position = self.size
                 return
 
@@ -504,6 +518,31 @@ def jsonl_items(inp: InputFile, stream: Stream, max_record: int) -> Iterator[Any
                            "uncleaned", action=PASSED_THROUGH, where={"line": line, "offset": off})
 
     for piece in stream:
+        if isinstance(piece, Break) and piece.decoded:
+            # the file ends inside a member whose decoded bytes were all passed on: the
+            # complete lines are records like any other, only the line at the cut is lost
+            member = {"member_offset": piece.start}
+            if streaming:
+                yield RawPiece(b"", True)
+                streaming = False
+                yield Problem(error_entry(inp.display, piece.kind, f"{piece.reason}; the over-long line before "
+                                          "the cut (passed through, reported above) has no end", action=NOTHING,
+                                          records=0, where={"offset": offset, **member}))
+            elif pending:
+                line_no += 1
+                cut = b"".join(pending)
+                yield Problem(error_entry(inp.display, piece.kind, f"{piece.reason}; the last line is incomplete "
+                                          f"({len(cut)} bytes decoded before the cut, quarantined); the complete "
+                                          "lines before it are kept", action=QUARANTINED,
+                                          where={"line": line_no, "offset": offset, **member}), ("bytes", cut))
+                offset += len(cut)
+            else:
+                yield Problem(error_entry(inp.display, piece.kind, f"{piece.reason}; every line decoded before the "
+                                          "cut is complete and kept (the member's checksum is in the missing end)",
+                                          action=NOTHING, records=0, where={"offset": offset, **member}))
+            pending.clear()
+            pending_len = 0
+            continue
         if isinstance(piece, Break):
             if streaming:
                 yield RawPiece(b"", True)
@@ -631,8 +670,12 @@ class _WarcFramer:
         return Problem(error_entry(self.inp.display, kind, reason, action=QUARANTINED, where=where), ("bytes", junk))
 
     # -- framing -----------------------------------------------------------------
-    def records(self, final: bool = False) -> Iterator[Any]:
+    def records(self, final: bool = False, cut: Break | None = None) -> Iterator[Any]:
+        """Complete records as :class:`Rec`; with ``final``, what remains is reported (as
+        ``cut.kind`` when the file ends inside the compressed member ``cut``)."""
         buf = self.buf
+        torn = cut.kind if cut is not None else "truncated-warc-record"
+        why = f"{cut.reason}; " if cut is not None else ""
         while self.avail():
             p = self.pos
             if self.need is None:
@@ -656,8 +699,8 @@ class _WarcFramer:
                 end = buf.find(b"\r\n\r\n", p)
                 if end < 0:
                     if final or self.avail() > MAX_HEADER:
-                        yield self.problem("truncated-warc-record" if final else "malformed-warc",
-                                           "WARC header block without its end", self.avail())
+                        yield self.problem(torn if final else "malformed-warc",
+                                           f"{why}WARC header block without its end", self.avail())
                     return
                 hdr = end + 4 - p
                 m = _CONTENT_LENGTH.search(buf, p, end + 2)
@@ -672,7 +715,7 @@ class _WarcFramer:
                     continue
             if self.avail() < self.need:
                 if final:
-                    yield self.problem("truncated-warc-record", f"the archive ends inside a record: "
+                    yield self.problem(torn, f"{why}the archive ends inside a record: "
                                        f"{self.avail()} of {self.need} bytes present", self.avail())
                     self.need = None
                 return
@@ -734,6 +777,32 @@ class _WarcFramer:
         self.need = None
         yield break_problem(self.inp, br)
 
+    def truncated(self, br: Break) -> Iterator[Any]:
+        """The file ends inside a member whose decoded bytes were all passed on: the
+        complete records are kept, the record at the cut is quarantined as ``br.kind``."""
+        if self.passing:
+            lost = self.passing
+            self.off += self.passing
+            self.passing = 0
+            yield RawPiece(b"", True)
+            yield Problem(error_entry(self.inp.display, br.kind, f"{br.reason}; the over-long record before the "
+                                      f"cut (passed through, reported above) lacks its last {lost} bytes",
+                                      action=NOTHING, records=0,
+                                      where={"offset": self.off, "member_offset": br.start}))
+            return
+        reported = False
+        for item in self.records(final=True, cut=br):
+            reported = reported or isinstance(item, Problem)
+            yield item
+        self.buf.clear()
+        self.pos = 0
+        self.need = None
+        if not reported:
+            yield Problem(error_entry(self.inp.display, br.kind, f"{br.reason}; every record decoded before the "
+                                      "cut is complete and kept (the member's checksum is in the missing end)",
+                                      action=NOTHING, records=0,
+                                      where={"offset": self.off, "member_offset": br.start}))
+
     def end(self) -> Iterator[Any]:
         if self.passing:
             yield RawPiece(b"", True)
@@ -749,7 +818,7 @@ def warc_items(inp: InputFile, stream: Stream, max_record: int) -> Iterator[Any]
     framer = _WarcFramer(inp, max_record)
     for piece in stream:
         if isinstance(piece, Break):
-            yield from framer.damaged(piece)
+            yield from (framer.truncated(piece) if piece.decoded else framer.damaged(piece))
         else:
             yield from framer.stream(piece.data, piece.member)
     yield from framer.end()
