@@ -253,8 +253,9 @@ def run(cfg: JobConfig) -> JobOutcome:
             dest.parent.mkdir(parents=True, exist_ok=True)
             if inp.fmt == "parquet":
                 writers.assemble_parquet(inp.path, data_parts, dest)
-            else:
-                writers.concatenate(data_parts, dest)
+            elif not writers.concatenate(data_parts, dest) and inp.compression:
+                # nothing decoded came out (an empty stream, every member lost): still a valid .gz / .zst
+                writers.write_atomic(dest, writers.empty_stream(inp.compression))
     writers.concatenate(state.parts_of(keys, "findings"), out / "findings.jsonl")
     writers.concatenate(state.parts_of(keys, "errors"), out / "errors.jsonl")
     t = summ.totals
