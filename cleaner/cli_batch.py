@@ -9,6 +9,7 @@ input could not be processed (see OUT/errors.jsonl), 4 aborted (rerun with
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
@@ -32,6 +33,19 @@ def parse_size(value: str, option: str) -> int:
 
 def _err(message: str) -> None:
     sys.stderr.write(f"mtclean: error: {message}\n")
+
+
+def _exit_now(code: int) -> None:
+    """End an interrupted or aborted job at once.  The job's state is already on disk
+    (every finished shard was fsynced into the manifest) and its workers have been
+    told to stop; a normal interpreter exit would join the process pool's threads,
+    which can block for ever on a worker killed in the middle of sending a result."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def batch_cmd(
@@ -117,11 +131,11 @@ def batch_cmd(
         raise typer.Exit(codes.EXIT_USAGE)
     except BatchAborted as exc:
         _err(f"{exc}; finished shards are kept: rerun the same command with --resume")
-        raise typer.Exit(codes.EXIT_ABORTED)
+        _exit_now(codes.EXIT_ABORTED)
     except KeyboardInterrupt:
         sys.stderr.write(f"mtclean: interrupted; finished shards are kept in {out}: rerun the same command "
                          "with --resume\n")
-        raise typer.Exit(codes.EXIT_INTERRUPTED)
+        _exit_now(codes.EXIT_INTERRUPTED)
     except OSError as exc:
         _err(f"{exc.filename or out}: {exc.strerror or exc}")
         raise typer.Exit(codes.EXIT_ABORTED)
