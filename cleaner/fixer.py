@@ -10,7 +10,7 @@ must be unchanged afterwards; a fix that would break that is refused.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .engine import build_document, check_document, make_context, rules_for, segments
 from .protect import Region
@@ -105,12 +105,15 @@ def _track(tracked: list[tuple[int, int, str]], edits: Sequence[Edit]) -> list[t
 
 def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
         regions: Iterable[Region] = (), path: str = "-", max_passes: int = MAX_PASSES,
-        ignore: Iterable[str] = ()) -> FixResult:
-    """Apply safe fixes (and unsafe ones when ``unsafe``) to ``text``."""
+        ignore: Iterable[str] = (), keep_edit: Callable[[Edit], bool] | None = None) -> FixResult:
+    """Apply safe fixes (and unsafe ones when ``unsafe``) to ``text``.
+
+    ``keep_edit``: when given, a fix with an edit it refuses is not applied (its
+    finding remains), e.g. a replacement that the file's encoding cannot hold."""
     settings = settings or DEFAULT
     pieces = segments(text)
     if len(pieces) > 1:          # a huge file: fix paragraph-aligned pieces one by one
-        return _fix_pieces(text, pieces, unsafe, settings, list(regions), path, max_passes, ignore)
+        return _fix_pieces(text, pieces, unsafe, settings, list(regions), path, max_passes, ignore, keep_edit)
     minimum = Applicability.UNSAFE if (unsafe or settings.unsafe_fixes) else Applicability.SAFE
     rules = rules_for(settings, ignore)
     ctx = make_context(settings)
@@ -122,7 +125,7 @@ def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
     current = text
     findings = check_document(doc, rules, ctx, settings)
     for _ in range(max_passes):
-        chosen = select_fixes(findings, minimum)
+        chosen = select_fixes(_allowed(findings, keep_edit), minimum)
         if not chosen:
             break
         edits = sorted((e for f in chosen for e in f.fix.edits), key=lambda e: (e.span.start, e.span.end))
@@ -145,10 +148,17 @@ def fix(text: str, unsafe: bool = False, settings: Settings | None = None, *,
         doc = build_document(current, settings, regions=regions, path=path)
         findings = check_document(doc, rules, ctx, settings)
     else:
-        result.converged = not select_fixes(findings, minimum)
+        result.converged = not select_fixes(_allowed(findings, keep_edit), minimum)
     result.text = current
     result.remaining = findings
     return result
+
+
+def _allowed(findings: list[Finding], keep_edit: Callable[[Edit], bool] | None) -> list[Finding]:
+    """The findings whose fixes ``keep_edit`` accepts (all of them without one)."""
+    if keep_edit is None:
+        return findings
+    return [f for f in findings if f.fix is None or all(keep_edit(e) for e in f.fix.edits)]
 
 
 def _dedupe(edits: list[Edit]) -> list[Edit]:
@@ -178,7 +188,7 @@ def _without_offenders(current: str, chosen: list[Finding], tracked, result: Fix
     return kept, edits, new, new_tracked
 
 
-def _fix_pieces(text, pieces, unsafe, settings, regions, path, max_passes, ignore) -> FixResult:
+def _fix_pieces(text, pieces, unsafe, settings, regions, path, max_passes, ignore, keep_edit=None) -> FixResult:
     from .engine import clip_regions, shift_finding
 
     result = FixResult(text=text)
@@ -186,7 +196,7 @@ def _fix_pieces(text, pieces, unsafe, settings, regions, path, max_passes, ignor
     out_pos = 0
     for start, end in pieces:
         r = fix(text[start:end], unsafe, settings, regions=clip_regions(regions, start, end), path=path,
-                max_passes=max_passes, ignore=ignore)
+                max_passes=max_passes, ignore=ignore, keep_edit=keep_edit)
         parts.append(r.text)
         result.applied.extend(shift_finding(f, out_pos) for f in r.applied)
         result.remaining.extend(shift_finding(f, out_pos) for f in r.remaining)

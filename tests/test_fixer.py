@@ -329,3 +329,17 @@ def test_applicability_parse_and_labels():
     assert [a.label for a in Applicability] == ["display-only", "unsafe", "safe"]
     with pytest.raises(ValueError):
         Applicability.parse("maybe")
+
+
+def test_keep_edit_leaves_refused_fixes_unapplied():
+    """``keep_edit`` (batch: a legacy charset) refuses some edits: those fixes are not
+    applied and their findings remain; the others are applied as usual."""
+    from cleaner.fixer import fix
+
+    text = "We don&#8217;t know. The talks the the will continue."
+    everything = fix(text)
+    assert sorted(f.rule for f in everything.applied) == ["MT106", "MT403"]
+    latin = fix(text, keep_edit=lambda e: all(ord(c) < 256 for c in e.replacement))
+    assert latin.text == "We don&#8217;t know. The talks the will continue."
+    assert [f.rule for f in latin.applied] == ["MT106"]
+    assert [f.rule for f in latin.remaining] == ["MT403"] and latin.converged

@@ -173,14 +173,14 @@ class _Cleaner:
         self.stats = stats
         self.lines: list[str] = []
 
-    def clean(self, text: str, where: dict, regions: list, path: str) -> str:
+    def clean(self, text: str, where: dict, regions: list, path: str, charset: str | None = None) -> str:
         mark = len(self.lines)
-        new = self._clean(text, where, regions, path)
+        new = self._clean(text, where, regions, path, charset)
         if len(self.lines) - mark > 1:            # one record's findings in text order
             self.lines[mark:] = sorted(self.lines[mark:], key=lambda r: r[0])
         return new
 
-    def _clean(self, text: str, where: dict, regions: list, path: str) -> str:
+    def _clean(self, text: str, where: dict, regions: list, path: str, charset: str | None = None) -> str:
         opts = self.opts
         st = self.stats
         st["text_bytes"] += len(text.encode("utf-8", "surrogatepass"))
@@ -196,7 +196,7 @@ class _Cleaner:
             return text
         from ..fixer import fix
 
-        r = fix(text, opts.unsafe, opts.settings, regions=regions, path=path)
+        r = fix(text, opts.unsafe, opts.settings, regions=regions, path=path, keep_edit=_encodable_in(charset))
         edits = r.edits
         exact = sum(len(f.fix.edits) for f in r.applied) == len(edits)
         i = 0
@@ -239,6 +239,23 @@ class _Cleaner:
                    message=f.message, fix=f.fix.applicability.label if f.fix is not None else None,
                    applied=applied)
         self.lines.append(((start, end, f.rule), json.dumps(row, ensure_ascii=False, default=str)))
+
+
+def _encodable_in(charset: str | None):
+    """For a record in a legacy charset (a WARC page in ISO-8859-1): accept only the
+    edits whose replacement that charset can hold (``&#8217;`` → ``’`` cannot be
+    written back into Latin-1: that finding stays, not applied).  None for UTF-8."""
+    if charset is None or charset.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return None
+
+    def keep(edit) -> bool:
+        try:
+            edit.replacement.encode(charset)
+            return True
+        except (UnicodeEncodeError, LookupError):
+            return False
+
+    return keep
 
 
 def _to_input(pos: int, edits) -> int:
@@ -295,11 +312,12 @@ def _passthrough(stats: dict, errors: list, entry: dict) -> None:
     errors.append(entry)
 
 
-def _safe_clean(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str):
+def _safe_clean(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str,
+                charset: str | None = None):
     """Clean ``text``; on an exception inside the cleaner report it and return None."""
     mark = len(cl.lines), dict(cl.stats["by_rule"]), cl.stats["findings"], cl.stats["applied"]
     try:
-        return cl.clean(text, where, regions_of(), path)
+        return cl.clean(text, where, regions_of(), path, charset)
     except Exception as exc:  # a bug in a rule must not lose the record
         del cl.lines[mark[0]:]
         cl.stats["by_rule"] = {k: list(v) for k, v in mark[1].items()}
@@ -370,10 +388,12 @@ def _jsonl(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
     return None if opts.check_only else writers.compress(b"".join(out), task.out_compression)
 
 
-def _cleaned(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str) -> str | None:
+def _cleaned(cl: _Cleaner, errors: list, file: str, text: str, where: dict, regions_of, path: str,
+             charset: str | None = None) -> str | None:
     """Clean one record's text and count it: the new text, or None when the record is
-    written unchanged (nothing to change; or the cleaner failed: counted as errored)."""
-    new = _safe_clean(cl, errors, file, text, where, regions_of, path)
+    written unchanged (nothing to change; or the cleaner failed: counted as errored).
+    ``charset``: the record's legacy charset, whose fixes must be able to hold."""
+    new = _safe_clean(cl, errors, file, text, where, regions_of, path, charset)
     st = cl.stats
     st["records_in"] += 1
     if new is None:
@@ -431,13 +451,13 @@ def _warc(task: ShardTask, cl: _Cleaner, errors: list) -> bytes | None:
             continue
         mark = len(cl.lines)
         new = _cleaned(cl, errors, task.file, text, where, lambda: _regions(w.text_type, task.file, text),
-                       task.file)
+                       task.file, w.charset)
         if new is None:
             emit(raw)
             continue
         try:
             payload = new.encode(w.charset)
-        except UnicodeEncodeError as exc:
+        except UnicodeEncodeError as exc:       # (a safety net: fixes the charset cannot hold are not applied)
             bad = new[exc.start:exc.end]
             errors.append(error_entry(task.file, "charset-unencodable",
                                       f"the cleaned text does not fit the record's charset {w.charset} "
