@@ -323,9 +323,7 @@ class AnchorIndex:
                 w = text[p:e]
                 got = words.get(w)
                 if got is None:
-                    if len(words) > 50_000:
-                        words.clear()
-                    got = words[w] = self._word_pairs(w)
+                    got = self._memo_word(w)
                 pairs, exact = got
             for key, entry in pairs:
                 got = out.get(key)
@@ -343,7 +341,7 @@ class AnchorIndex:
                     w = text[p:e]
                     got = words.get(w)
                     if got is None:
-                        got = words[w] = self._word_pairs(w)
+                        got = self._memo_word(w)
                     exact = got[1]
                 if exact:
                     later.append((p, exact))
@@ -355,6 +353,14 @@ class AnchorIndex:
                 else:
                     got[1].append(p)
         return list(out.values())
+
+    def _memo_word(self, w: str) -> tuple[tuple, tuple]:
+        """:meth:`_word_pairs` of ``w``, remembered in ``_words`` (emptied past 50,000
+        words, so a long run's memory stays bounded)."""
+        if len(self._words) > 50_000:
+            self._words.clear()
+        got = self._words[w] = self._word_pairs(w)
+        return got
 
     def _has_odd_key(self, low: str) -> bool:
         """Whether ``low`` holds an anchor that is not ASCII (``élysée``)."""
