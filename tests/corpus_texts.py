@@ -10,14 +10,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = (ROOT.parent / "shared" / "corpus" / "dev.jsonl", ROOT / "corpus" / "mtclean.jsonl")
 
 
-def annotated_texts() -> list[str]:
+def jsonl_texts(path: Path, limit: int | None = None) -> list[str]:
+    """The ``text`` (or ``input``) of each item of an annotated JSON Lines corpus
+    (its first ``limit`` lines when given)."""
     out: list[str] = []
-    for f in CORPORA:
-        if f.exists():
-            for line in f.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    t = item.get("text") or item.get("input")
-                    if isinstance(t, str):
-                        out.append(t)
+    for line in path.read_text("utf-8").splitlines()[:limit]:
+        if line.strip():
+            item = json.loads(line)
+            t = item.get("text") or item.get("input")
+            if isinstance(t, str):
+                out.append(t)
     return out
+
+
+def annotated_texts() -> list[str]:
+    return [t for f in CORPORA if f.exists() for t in jsonl_texts(f)]

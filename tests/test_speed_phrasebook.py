@@ -6,7 +6,6 @@ The plain way is kept in the code (``AnchorIndex._candidates_scan``, and
 paths cannot vouch for still take, and what these tests compare against."""
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from cleaner.rules import phrasebook as pb
 from cleaner.rules import phrasebook_anchors as anchors
 from cleaner.rules import phrasebook_plans as plans
 from cleaner.settings import Settings
+from corpus_texts import jsonl_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = Settings()
@@ -62,12 +62,7 @@ def _texts(books) -> list[str]:
         docs.append(" ".join(chunk))
         docs.append("\n\n".join(v for t in chunk for v in _variants(t)))
     docs.append((ROOT / "seeds" / "000_0d79818c9da73b44.txt").read_text("utf-8"))
-    for line in (ROOT / "corpus" / "mtclean.jsonl").read_text("utf-8").splitlines()[:80]:
-        if line.strip():
-            item = json.loads(line)
-            t = item.get("text") or item.get("input")
-            if isinstance(t, str):
-                docs.append(t)
+    docs.extend(jsonl_texts(ROOT / "corpus" / "mtclean.jsonl", limit=80))
     return docs
 
 
