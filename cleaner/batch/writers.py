@@ -38,6 +38,16 @@ def compress(data: bytes, compression: str | None) -> bytes:
     """One independent gzip member / zstd frame (deterministic), or ``data`` itself."""
     if not data or compression is None:
         return data
+    return _member(data, compression)
+
+
+def empty_stream(compression: str | None) -> bytes:
+    """A valid compressed file holding nothing (one empty gzip member / zstd frame), so
+    that a compressed output whose every record was lost still passes ``gzip -t``."""
+    return b"" if compression is None else _member(b"", compression)
+
+
+def _member(data: bytes, compression: str) -> bytes:
     if compression == "gzip":
         co = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
         return co.compress(data) + co.flush()
@@ -45,21 +55,6 @@ def compress(data: bytes, compression: str | None) -> bytes:
         import zstandard
 
         return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)
-    raise ValueError(f"unknown compression {compression!r}")
-
-
-def empty_stream(compression: str | None) -> bytes:
-    """A valid compressed file holding nothing (one empty gzip member / zstd frame), so
-    that a compressed output whose every record was lost still passes ``gzip -t``."""
-    if compression is None:
-        return b""
-    if compression == "gzip":
-        co = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
-        return co.compress(b"") + co.flush()
-    if compression == "zstd":
-        import zstandard
-
-        return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(b"")
     raise ValueError(f"unknown compression {compression!r}")
 
 
